@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The one place that reads process.env (ARCHITECTURE.md). Everything else receives a Config.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  BASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().email().default('no-reply@dxq.localhost'),
+  SECRET_KEY: z.string().min(32).optional(),
+  SECRET_KEY_FILE: z.string().min(1).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  MAGIC_LINK_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  SEED_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  baseUrl: string;
+  secureCookies: boolean;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  secretKey: Buffer;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  magicLinkMs: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  workerConcurrency: number;
+  workerPollMs: number;
+  seedDemo: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`設定 (環境変数) が正しくありません / invalid settings:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    secretKey: loadSecretKey(e.SECRET_KEY, e.SECRET_KEY_FILE, dataDir),
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    magicLinkMs: e.MAGIC_LINK_MINUTES * 60_000,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerPollMs: e.WORKER_POLL_MS,
+    seedDemo: e.SEED_DEMO,
+  };
+}
+
+/**
+ * The server secret (CSRF token MAC, TOTP secret encryption) comes from SECRET_KEY, SECRET_KEY_FILE,
+ * or, for a single embedded instance, a file generated once under DATA_DIR. Never from the repository.
+ * Several instances must share one: set SECRET_KEY or SECRET_KEY_FILE on each.
+ */
+function loadSecretKey(value: string | undefined, file: string | undefined, dataDir: string): Buffer {
+  if (value) return Buffer.from(value, 'utf8');
+  if (file) return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  const generated = path.join(dataDir, 'secret.key');
+  if (!existsSync(generated)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(generated, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(generated, 0o600);
+  return Buffer.from(readFileSync(generated, 'utf8').trim(), 'utf8');
+}
+
+/** A config for tests: nothing read from the environment but DATABASE_URL, nothing written to disk. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    baseUrl: 'http://localhost:3000',
+    secureCookies: false,
+    dataDir: '',
+    databaseUrl: undefined,
+    databasePoolSize: 5,
+    smtpUrl: undefined,
+    mailFrom: 'no-reply@dxq.test',
+    secretKey: randomBytes(32),
+    sessionIdleMs: 30 * 60_000,
+    sessionAbsoluteMs: 12 * 3_600_000,
+    magicLinkMs: 15 * 60_000,
+    bodyLimitBytes: 1024 * 1024,
+    trustProxy: false,
+    logLevel: 'silent',
+    workerConcurrency: 2,
+    workerPollMs: 50,
+    seedDemo: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001-foundation.js';
+
+// Listed by hand so the same list works from TypeScript sources and the compiled build.
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};

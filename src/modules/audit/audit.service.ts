@@ -1,0 +1,37 @@
+import type { Database } from '../../db/client.js';
+import type { Deps } from '../../deps.js';
+import { type Actor, actorOrgId, actorUserId } from '../../lib/actor.js';
+import { insertAudit } from './audit.repository.js';
+
+/** Subject of an audited action: what was touched. */
+export type Subject = { type: string; id: string } | null;
+
+const SECRET_KEYS = /pass(word)?|token|secret|totp|code/i;
+
+/**
+ * Writes one audit row inside the caller's transaction (SECURITY.md: every state change, in the same
+ * transaction). Passwords, tokens and codes are never written, even if a caller passes them by mistake.
+ */
+export async function audit(
+  deps: Pick<Deps, 'clock'>,
+  tx: Database,
+  actor: Actor,
+  action: string,
+  subject: Subject,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details)) clean[k] = SECRET_KEYS.test(k) ? '[redacted]' : v;
+  if (actor.type === 'system') clean.system = actor.label;
+  await insertAudit(tx, {
+    at: deps.clock.now(),
+    actorUserId: actorUserId(actor),
+    actorOrganisationId: actorOrgId(actor),
+    action,
+    subjectType: subject?.type ?? null,
+    subjectId: subject?.id ?? null,
+    ip: actor.ip,
+    requestId: actor.requestId,
+    details: clean,
+  });
+}
