@@ -15,10 +15,24 @@ const envSchema = z.object({
   MAIL_FROM: z.string().email().default('no-reply@dxq.localhost'),
   SECRET_KEY: z.string().min(32).optional(),
   SECRET_KEY_FILE: z.string().min(1).optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(12),
   MAGIC_LINK_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

@@ -26,7 +26,10 @@ describe.each(dbKinds())('migrations on %s', (kind) => {
     const env = await createTestEnv(kind);
     try {
       expect(await migrateToLatest(env.db)).toEqual([]);
-      await env.db.insertInto('audit_log').values({ action: 'test', at: new Date(), details: '{}' }).execute();
+      await env.db
+        .insertInto('audit_log')
+        .values({ action: 'test', at: new Date(), details: '{}' })
+        .execute();
       await expect(sql`update audit_log set action = 'x'`.execute(env.db)).rejects.toThrow(/append-only/);
       await expect(sql`delete from audit_log`.execute(env.db)).rejects.toThrow(/append-only/);
     } finally {

@@ -26,7 +26,11 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
 }
 
 /** Runs fn while holding a session-level advisory lock (used by the seed so two instances seed once). */
-export async function withAdvisoryLock<T>(db: Database, key: number, fn: (db: Database) => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(
+  db: Database,
+  key: number,
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${key})`.execute(conn);
     try {

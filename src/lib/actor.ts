@@ -4,7 +4,12 @@ import type { OrganisationKind, Role } from '../db/schema.js';
 export type RequestMeta = { ip: string | null; requestId: string | null };
 
 export type AnonymousActor = RequestMeta & { type: 'anonymous' };
-export type LearnerActor = RequestMeta & { type: 'learner'; userId: string; email: string; displayName: string };
+export type LearnerActor = RequestMeta & {
+  type: 'learner';
+  userId: string;
+  email: string;
+  displayName: string;
+};
 export type StaffActor = RequestMeta & {
   type: 'staff';
   userId: string;

@@ -41,9 +41,28 @@ export function isDatabaseUnavailable(e: unknown): boolean {
     const err = cur as { code?: unknown; message?: unknown; cause?: unknown };
     const code = typeof err.code === 'string' ? err.code : '';
     const msg = typeof err.message === 'string' ? err.message : '';
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08003', '08004'].includes(code))
+    if (
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'EPIPE',
+        'ENOTFOUND',
+        '57P01',
+        '57P02',
+        '57P03',
+        '08006',
+        '08001',
+        '08003',
+        '08004',
+      ].includes(code)
+    )
       return true;
-    if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(msg))
+    if (
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(
+        msg,
+      )
+    )
       return true;
     cur = err.cause;
   }

@@ -3,7 +3,11 @@
  * full-width; full-width spaces become ASCII spaces; runs of spaces fold; ends are trimmed.
  */
 export function normalizeText(s: string): string {
-  return s.normalize('NFKC').replace(/\u3000/g, ' ').replace(/[ \t]+/g, ' ').trim();
+  return s
+    .normalize('NFKC')
+    .replace(/\u3000/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 /** Multi-line text: NFKC per line, CRLF → LF, trailing spaces trimmed, but line breaks kept. */

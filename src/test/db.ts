@@ -34,7 +34,12 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop: () 
   };
 }
 
-export type TestEnv = Deps & { clock: TestClock; handle: DbHandle; close: () => Promise<void>; databaseUrl?: string };
+export type TestEnv = Deps & {
+  clock: TestClock;
+  handle: DbHandle;
+  close: () => Promise<void>;
+  databaseUrl?: string;
+};
 
 /** Fresh, migrated database + deps with a controllable clock. Call close() in afterAll. */
 export async function createTestEnv(kind: DbKind, overrides: Partial<Config> = {}): Promise<TestEnv> {

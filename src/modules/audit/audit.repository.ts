@@ -72,8 +72,6 @@ export async function searchAudit(db: Database, f: AuditFilter, limit: number, o
     .limit(limit)
     .offset(offset)
     .execute();
-  const total = await filtered(db, f)
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
+  const total = await filtered(db, f).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return { rows, total: Number(total.n) };
 }

@@ -1,0 +1,127 @@
+import { formatJst } from '../../lib/clock.js';
+
+/**
+ * E-mail templates as pure functions. Subjects are fixed here, server-side (IPA #8: no user text in any
+ * header); user-provided text (an organisation name) appears only in bodies. Japanese first, with a short
+ * English line for recipients who do not read Japanese.
+ */
+export type MailTemplateData = {
+  invitation: { orgName: string; roleLabel: string; acceptUrl: string; expiresAt: Date };
+  magic_link: { url: string; minutes: number };
+  password_reset: { url: string; minutes: number };
+  password_changed: Record<string, never>;
+  email_change_verify: { url: string };
+  /** The new address is masked in the body: the notice goes to the old address, which may no longer be theirs. */
+  email_changed_notice: { newEmail: string };
+  mfa_reset_notice: Record<string, never>;
+};
+
+export type TemplateName = keyof MailTemplateData;
+export type RenderedMail = { subject: string; text: string };
+
+export const templateNames = [
+  'invitation',
+  'magic_link',
+  'password_reset',
+  'password_changed',
+  'email_change_verify',
+  'email_changed_notice',
+  'mfa_reset_notice',
+] as const satisfies readonly TemplateName[];
+
+const SIGNATURE = [
+  '--',
+  'マナビDX Quest 事務局',
+  'このメールは送信専用アドレスから自動で送信しています。ご返信いただいてもお答えできません。',
+  'This message was sent automatically; replies are not read.',
+].join('\n');
+
+const IF_NOT_YOU =
+  'お心当たりがない場合は、このメールを破棄してください。\n' +
+  'If you did not request this, you can ignore this message.';
+
+const CONTACT_IF_NOT_YOU =
+  'この操作にお心当たりがない場合は、至急、事務局までご連絡ください。\n' +
+  'If this was not you, contact the secretariat immediately.';
+
+/** A value interpolated into a body stays on its line: control characters (CR/LF, tabs) become spaces. */
+function inline(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** Links in our mails are built by the server from BASE_URL; anything else is a bug, not a mail to send. */
+function link(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('mail link must be http(s)');
+  return u.toString();
+}
+
+/** t***@example.com: enough for the owner to recognise the address, not enough to hand it to a reader. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email.slice(0, 1)}***@${email.slice(at + 1)}`;
+}
+
+function mail(subject: string, ...paragraphs: string[]): RenderedMail {
+  return { subject, text: `${[...paragraphs, SIGNATURE].join('\n\n')}\n` };
+}
+
+const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail } = {
+  invitation: (d) =>
+    mail(
+      '【マナビDX Quest】事務局システムへのご招待',
+      `「${inline(d.orgName)}」の${inline(d.roleLabel)}として、マナビDX Quest 事務局システムに招待されました。`,
+      `次のリンクから招待を承諾し、アカウントを設定してください。\n${link(d.acceptUrl)}`,
+      `このリンクの有効期限は ${formatJst(d.expiresAt)} (日本時間) です。`,
+      'You have been invited to the Manabi DX Quest secretariat system. Open the link above to accept.',
+      IF_NOT_YOU,
+    ),
+  magic_link: (d) =>
+    mail(
+      '【マナビDX Quest】ログイン用リンクのお知らせ',
+      `次のリンクからログインしてください。リンクの有効期限は ${d.minutes} 分で、一度だけ使えます。\n${link(d.url)}`,
+      `Sign-in link: valid for ${d.minutes} minutes, usable once.`,
+      IF_NOT_YOU,
+    ),
+  password_reset: (d) =>
+    mail(
+      '【マナビDX Quest】パスワード再設定のご案内',
+      `パスワードの再設定を受け付けました。次のリンクから新しいパスワードを設定してください。リンクの有効期限は ${d.minutes} 分で、一度だけ使えます。\n${link(d.url)}`,
+      `Password reset link: valid for ${d.minutes} minutes, usable once.`,
+      IF_NOT_YOU,
+    ),
+  password_changed: () =>
+    mail(
+      '【マナビDX Quest】パスワードが変更されました',
+      'お使いのアカウントのパスワードが変更されました。',
+      'The password of your account was changed.',
+      CONTACT_IF_NOT_YOU,
+    ),
+  email_change_verify: (d) =>
+    mail(
+      '【マナビDX Quest】メールアドレス変更の確認',
+      `メールアドレスの変更を受け付けました。変更を完了するには、次のリンクを開いてください。\n${link(d.url)}`,
+      'Open the link above to confirm your new e-mail address.',
+      IF_NOT_YOU,
+    ),
+  email_changed_notice: (d) =>
+    mail(
+      '【マナビDX Quest】メールアドレスが変更されました',
+      `お使いのアカウントのメールアドレスが ${maskEmail(inline(d.newEmail))} に変更されました。今後のお知らせは新しいアドレスにお送りします。`,
+      'The e-mail address of your account was changed.',
+      CONTACT_IF_NOT_YOU,
+    ),
+  mfa_reset_notice: () =>
+    mail(
+      '【マナビDX Quest】2段階認証の設定がリセットされました',
+      'お使いのアカウントの2段階認証 (認証アプリ) の設定がリセットされました。次回ログイン時に、改めて設定してください。',
+      'The two-step verification of your account was reset. Set it up again at your next sign-in.',
+      CONTACT_IF_NOT_YOU,
+    ),
+};
+
+export function renderMail<K extends TemplateName>(name: K, data: MailTemplateData[K]): RenderedMail {
+  return (renderers[name] as (d: MailTemplateData[K]) => RenderedMail)(data);
+}

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ping } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import { auditRoutes } from '../modules/audit/web/audit.routes.js';
+import { identityRoutes } from '../modules/identity/web/identity.routes.js';
+import { outboxRoutes } from '../modules/notifications/web/outbox.routes.js';
+import { organisationRoutes } from '../modules/organisations/web/organisation.routes.js';
+import type { AppEnv } from './context.js';
+import { errorPage, handleError } from './errors.js';
+import { actor } from './middleware/actor.js';
+import { csrf } from './middleware/csrf.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestId } from './middleware/request-id.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { session } from './middleware/session.js';
+import { homeRoutes } from './pages/home.routes.js';
+import { staticRoutes } from './static.js';
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  // The middleware order is the security checklist (ARCHITECTURE.md, request flow):
+  app.use(requestId(deps)); //                  1. correlation id, client address
+  app.use(securityHeaders(deps)); //            2. CSP with a nonce, no framing, nosniff, no-store
+  app.route('/', staticRoutes()); //               (assets and health need no session or database)
+  app.get('/healthz', (c) => c.text('ok'));
+  app.get('/readyz', async (c) =>
+    (await ping(deps.db)) ? c.text('ready') : c.text('database unavailable', 503),
+  );
+  app.use(
+    bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => errorPage(c, 413) }), // 3. body size → 413
+  );
+  app.use(session); //                             4. server-side session, idle/absolute timeouts
+  app.use(csrf); //                                5. CSRF token on every state change → 403
+  app.use(rateLimit); //                           6. per-address ceiling on state changes → 429
+  app.use(actor); //                               7. who is acting, from the session only
+
+  app.route('/', homeRoutes());
+  app.route('/', identityRoutes());
+  app.route('/admin/organisations', organisationRoutes());
+  app.route('/admin/audit', auditRoutes());
+  app.route('/admin/outbox', outboxRoutes());
+
+  app.notFound((c) => errorPage(c, 404));
+  app.onError(handleError);
+  return app;
+}
