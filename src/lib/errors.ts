@@ -59,7 +59,7 @@ export function isDatabaseUnavailable(e: unknown): boolean {
     )
       return true;
     if (
-      /Connection terminated|connection timeout|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|PGlite (instance )?is (already )?closed|driver has already been destroyed|Client has encountered a connection error/i.test(
         msg,
       )
     )

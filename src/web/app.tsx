@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { auditRoutes } from '../modules/audit/web/audit.routes.js';
 import { identityRoutes } from '../modules/identity/web/identity.routes.js';
 import { outboxRoutes } from '../modules/notifications/web/outbox.routes.js';
+import { invitationRoutes } from '../modules/organisations/web/invitation.routes.js';
 import { organisationRoutes } from '../modules/organisations/web/organisation.routes.js';
 import type { AppEnv } from './context.js';
 import { errorPage, handleError } from './errors.js';
@@ -38,6 +39,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', homeRoutes());
   app.route('/', identityRoutes());
+  app.route('/', invitationRoutes());
   app.route('/admin/organisations', organisationRoutes());
   app.route('/admin/audit', auditRoutes());
   app.route('/admin/outbox', outboxRoutes());

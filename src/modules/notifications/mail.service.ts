@@ -150,7 +150,11 @@ function authorizeOutbox(actor: Actor): void {
 /** Query-string input is forgiving: a bad page number shows page 1 rather than an error. */
 export const outboxQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  q: z.string().transform(normalizeText).pipe(z.string().max(100)).optional().catch(undefined),
+  q: z
+    .string()
+    .transform((s) => normalizeText(s).slice(0, 100))
+    .optional()
+    .catch(undefined),
 });
 
 export type OutboxItem = {
