@@ -173,7 +173,9 @@ describe('a database that goes away', () => {
       const app = createApp({ ...env, db: h.db });
       try {
         expect((await app.request('/login/staff')).status).toBe(200);
-        await new Promise<void>((r) => proxy.close(() => r()) && sockets.forEach((s) => s.destroy()));
+        const closed = new Promise<void>((r) => proxy.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
         expect((await app.request('/readyz')).status).toBe(503);
         expect((await app.request('/login/staff', { headers: { cookie: 'dxq_session=abc' } })).status).toBe(
           503,

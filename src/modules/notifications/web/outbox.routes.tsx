@@ -38,7 +38,7 @@ export function outboxRoutes() {
           システムが送ったメールの一覧です。SMTP
           が設定されていない環境では、メールは送信されずここに保存されます。本文の閲覧は監査ログに記録されます。
         </p>
-        <form method="get" action="/admin/outbox" class="filters" role="search">
+        <form method="get" action="/admin/outbox" class="filters">
           <div class="field">
             <label for="f-q">宛先・件名で検索</label>
             <input id="f-q" name="q" type="search" value={q} maxlength={100} />
