@@ -174,8 +174,8 @@ describe('a database that goes away', () => {
       try {
         expect((await app.request('/login/staff')).status).toBe(200);
         const closed = new Promise<void>((r) => proxy.close(() => r()));
-      for (const s of sockets) s.destroy();
-      await closed;
+        for (const s of sockets) s.destroy();
+        await closed;
         expect((await app.request('/readyz')).status).toBe(503);
         expect((await app.request('/login/staff', { headers: { cookie: 'dxq_session=abc' } })).status).toBe(
           503,
