@@ -37,3 +37,23 @@ describe.each(dbKinds())('migrations on %s', (kind) => {
     }
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('migrations on PostgreSQL from two instances at once', () => {
+  it('apply exactly once while both start together', async () => {
+    const { createPostgresDatabase } = await import('../test/db.js');
+    const { openPostgres } = await import('./client.js');
+    const created = await createPostgresDatabase();
+    const a = await openPostgres(created.url, 2);
+    const b = await openPostgres(created.url, 2);
+    try {
+      const [ra, rb] = await Promise.all([migrateToLatest(a.db), migrateToLatest(b.db)]);
+      expect([...ra, ...rb].sort()).toEqual(['0001-foundation']);
+      const rows = await sql<{ n: number }>`select count(*)::int as n from dxq_migration`.execute(a.db);
+      expect(rows.rows[0]?.n).toBe(1);
+    } finally {
+      await a.close();
+      await b.close();
+      await created.drop();
+    }
+  });
+});
