@@ -116,6 +116,7 @@ export async function verifyLoginMfa(
     });
   }
   await reset(deps, LIMITS.loginFailuresPerAccount, user.email);
+  await reset(deps, LIMITS.loginFailuresPerAccount, `mfa:${user.id}`);
   return transaction(deps, async (tx) => {
     const memberships = await listMemberships(tx, user.id);
     const s = await startSession(deps, tx, {
