@@ -17,7 +17,7 @@ function dxq(...args: string[]) {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('dxq CLI', () => {
-  it('prints help, and refuses unknown commands and flags with exit code 2', () => {
+  it('prints help, and refuses unknown commands and flags with exit code 2', { timeout: 120_000 }, () => {
     const help = dxq('--help');
     expect(help.code).toBe(0);
     expect(help.out).toContain('dxq create-admin');
@@ -29,7 +29,7 @@ describe('dxq CLI', () => {
     expect(dxq('create-admin', '--email', 'not-an-address', '--name', 'x').code).toBe(2);
   });
 
-  it('migrates, seeds the demo data once with generated passwords, and creates an admin', () => {
+  it('migrates, seeds the demo data once with generated passwords, and creates an admin', { timeout: 240_000 }, () => {
     expect(dxq('migrate').out).toContain('applied: 0001-foundation');
     expect(dxq('migrate').out).toContain('up to date');
     const first = dxq('seed');

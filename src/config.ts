@@ -40,10 +40,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  SEED_DEMO: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
 });
 
 export type Config = {
@@ -98,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerPollMs: e.WORKER_POLL_MS,
-    seedDemo: e.SEED_DEMO,
+    // Demo data by default only on the embedded database (trials); a PostgreSQL deployment opts in.
+    seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !e.DATABASE_URL,
   };
 }
 
@@ -109,7 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 function loadSecretKey(value: string | undefined, file: string | undefined, dataDir: string): Buffer {
   if (value) return Buffer.from(value, 'utf8');
-  if (file) return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+  if (file) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length < 32)
+      throw new ConfigError(
+        `SECRET_KEY_FILE ${file}: 32文字以上の秘密鍵が必要です / the key must be at least 32 characters`,
+      );
+    return Buffer.from(key, 'utf8');
+  }
   const generated = path.join(dataDir, 'secret.key');
   if (!existsSync(generated)) {
     mkdirSync(dataDir, { recursive: true });

@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
-import { generatePassword } from './db/seed/demo.js';
-import { transaction } from './deps.js';
-import { systemActor } from './lib/actor.js';
+import { DataDirBusyError } from './db/client.js';
+import { createSecretariatAdmin } from './db/seed/admin.js';
 import { AppError } from './lib/errors.js';
-import { audit } from './modules/audit/audit.service.js';
-import { createStaffAccount } from './modules/identity/account.service.js';
 import { displayName, email } from './modules/identity/identity.schema.js';
 import { boot, migrate, printAccounts, run, seed } from './server.js';
 
@@ -96,42 +93,7 @@ async function createAdmin(args: string[]): Promise<number> {
   const { deps, handle } = await boot();
   try {
     await migrate(deps);
-    const password = generatePassword();
-    await transaction(deps, async (tx) => {
-      let org = await tx
-        .selectFrom('organisations')
-        .select('id')
-        .where('kind', '=', 'secretariat')
-        .orderBy('created_at')
-        .executeTakeFirst();
-      const actor = systemActor('cli');
-      if (!org) {
-        org = await tx
-          .insertInto('organisations')
-          .values({
-            kind: 'secretariat',
-            name: 'マナビDX Quest 事務局',
-            name_en: 'Manabi DX Quest Secretariat',
-            prefecture_code: 13,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await audit(deps, tx, actor, 'organisations.created', { type: 'organisation', id: org.id });
-      }
-      const userId = await createStaffAccount(deps, tx, { email: e.data, displayName: n.data, password });
-      await tx
-        .insertInto('memberships')
-        .values({ user_id: userId, organisation_id: org.id, role: 'admin' })
-        .execute();
-      await audit(
-        deps,
-        tx,
-        actor,
-        'memberships.created',
-        { type: 'user', id: userId },
-        { organisationId: org.id, role: 'admin' },
-      );
-    });
+    const password = await createSecretariatAdmin(deps, { email: e.data, displayName: n.data });
     process.stdout.write(
       `事務局管理者を作成しました / created: ${e.data}\nパスワード / password: ${password}\n初回ログインで認証アプリを登録してください。\n`,
     );
@@ -156,7 +118,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`${err.message}\n\n${HELP}`);
       process.exit(2);
     }
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DataDirBusyError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
@@ -31,9 +31,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<DbHandle
 
 export async function openPGlite(dataDir?: string): Promise<DbHandle> {
   let pglite: PGlite;
+  let unlock = () => {};
   if (dataDir) {
     const dir = path.join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dataDir);
     pglite = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) } });
   } else {
     pglite = await PGlite.create({ parsers: { 20: (v: string) => Number(v) } });
@@ -45,8 +47,44 @@ export async function openPGlite(dataDir?: string): Promise<DbHandle> {
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
+      unlock();
     },
   };
+}
+
+export class DataDirBusyError extends Error {}
+
+/**
+ * Embedded PGlite serves one process only: a second process on the same DATA_DIR would silently lose writes.
+ * A pid file refuses the second one (a stale file from a killed process is taken over).
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, 'dxq.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirBusyError(
+          `DATA_DIR ${dataDir} は別の dxq プロセス (pid ${pid}) が使用中です。組み込みデータベースは1プロセスでのみ使えます。停止してから実行するか、PostgreSQL (DATABASE_URL) を使ってください / DATA_DIR is in use by pid ${pid}`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataDirBusyError(`DATA_DIR ${dataDir} をロックできません / cannot lock DATA_DIR`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function openDatabase(opts: {

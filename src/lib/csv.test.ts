@@ -12,7 +12,7 @@ describe('csv', () => {
   });
 
   it('neutralises cells that a spreadsheet would run as a formula', () => {
-    expect(csvCell('=cmd|\' /C calc\'!A0')).toBe('"\'=cmd|\' /C calc\'!A0"');
+    expect(csvCell("=cmd|' /C calc'!A0")).toBe("\"'=cmd|' /C calc'!A0\"");
     for (const lead of ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']) {
       expect(csvCell(`${lead}1+1`)).toBe(`"'${lead}1+1"`);
     }

@@ -6,7 +6,8 @@ import { insertAudit } from './audit.repository.js';
 /** Subject of an audited action: what was touched. */
 export type Subject = { type: string; id: string } | null;
 
-const SECRET_KEYS = /pass(word)?|token|secret|totp|code/i;
+// Keys whose values must never be stored: passwords, tokens, secrets, one-time codes (not e.g. prefectureCode).
+const SECRET_KEYS = /pass(word)?$|password|token|secret|totp|(^|_)(otp|code)$/i;
 
 /**
  * Writes one audit row inside the caller's transaction (SECURITY.md: every state change, in the same

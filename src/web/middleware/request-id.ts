@@ -6,7 +6,7 @@ import type { AppEnv } from '../context.js';
 
 /**
  * First in the chain: a correlation id for logs and error pages, and the client address. The address is
- * taken from X-Forwarded-For only when TRUST_PROXY=true (behind our own load balancer).
+ * taken from X-Forwarded-For only when TRUST_PROXY=true (behind our own load balancer), and then its last entry.
  */
 export function requestId(deps: Deps) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -21,7 +21,8 @@ export function requestId(deps: Deps) {
 
 function clientIp(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], trustProxy: boolean) {
   if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The rightmost entry is the one our own load balancer appended; entries left of it are client-supplied.
+    const fwd = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (fwd) return fwd.slice(0, 64);
   }
   try {

@@ -1,0 +1,63 @@
+/**
+ * The 47 都道府県 with their JIS X 0401 codes (1 北海道 … 47 沖縄県), in code order. Regional hubs record
+ * their prefecture by code, so names can be shown in any language later without touching the data.
+ */
+export const PREFECTURES = [
+  '北海道',
+  '青森県',
+  '岩手県',
+  '宮城県',
+  '秋田県',
+  '山形県',
+  '福島県',
+  '茨城県',
+  '栃木県',
+  '群馬県',
+  '埼玉県',
+  '千葉県',
+  '東京都',
+  '神奈川県',
+  '新潟県',
+  '富山県',
+  '石川県',
+  '福井県',
+  '山梨県',
+  '長野県',
+  '岐阜県',
+  '静岡県',
+  '愛知県',
+  '三重県',
+  '滋賀県',
+  '京都府',
+  '大阪府',
+  '兵庫県',
+  '奈良県',
+  '和歌山県',
+  '鳥取県',
+  '島根県',
+  '岡山県',
+  '広島県',
+  '山口県',
+  '徳島県',
+  '香川県',
+  '愛媛県',
+  '高知県',
+  '福岡県',
+  '佐賀県',
+  '長崎県',
+  '熊本県',
+  '大分県',
+  '宮崎県',
+  '鹿児島県',
+  '沖縄県',
+] as const;
+
+export type Prefecture = { code: number; name: string };
+
+export const PREFECTURE_LIST: readonly Prefecture[] = PREFECTURES.map((name, i) => ({ code: i + 1, name }));
+
+/** The name for a JIS X 0401 code, or '' for none / out of range. */
+export function prefectureName(code: number | null | undefined): string {
+  if (!code || code < 1 || code > PREFECTURES.length) return '';
+  return PREFECTURES[code - 1] ?? '';
+}
