@@ -29,7 +29,9 @@ describe('dxq CLI', () => {
     expect(dxq('create-admin', '--email', 'not-an-address', '--name', 'x').code).toBe(2);
   });
 
-  it('migrates, seeds the demo data once with generated passwords, and creates an admin', { timeout: 240_000 }, () => {
+  it('migrates, seeds the demo data once with generated passwords, and creates an admin', {
+    timeout: 240_000,
+  }, () => {
     expect(dxq('migrate').out).toContain('applied: 0001-foundation');
     expect(dxq('migrate').out).toContain('up to date');
     const first = dxq('seed');
