@@ -14,6 +14,9 @@ export type MailTemplateData = {
   /** The new address is masked in the body: the notice goes to the old address, which may no longer be theirs. */
   email_changed_notice: { newEmail: string };
   mfa_reset_notice: Record<string, never>;
+  /** SECURITY.md (IPA #6): role changes and removals are notified to the person concerned. */
+  role_changed: { orgName: string; fromLabel: string; toLabel: string };
+  membership_removed: { orgName: string };
 };
 
 export type TemplateName = keyof MailTemplateData;
@@ -27,6 +30,8 @@ export const templateNames = [
   'email_change_verify',
   'email_changed_notice',
   'mfa_reset_notice',
+  'role_changed',
+  'membership_removed',
 ] as const satisfies readonly TemplateName[];
 
 const SIGNATURE = [
@@ -118,6 +123,20 @@ const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail
       '【マナビDX Quest】2段階認証の設定がリセットされました',
       'お使いのアカウントの2段階認証 (認証アプリ) の設定がリセットされました。次回ログイン時に、改めて設定してください。',
       'The two-step verification of your account was reset. Set it up again at your next sign-in.',
+      CONTACT_IF_NOT_YOU,
+    ),
+  role_changed: (d) =>
+    mail(
+      '【マナビDX Quest】権限が変更されました',
+      `「${inline(d.orgName)}」でのあなたの役割が「${inline(d.fromLabel)}」から「${inline(d.toLabel)}」に変更されました。`,
+      'Your role in an organisation on the Manabi DX Quest system was changed.',
+      CONTACT_IF_NOT_YOU,
+    ),
+  membership_removed: (d) =>
+    mail(
+      '【マナビDX Quest】組織のメンバーから外れました',
+      `「${inline(d.orgName)}」のメンバーから外れました。この組織の情報にはアクセスできなくなります。`,
+      'You were removed from an organisation on the Manabi DX Quest system.',
       CONTACT_IF_NOT_YOU,
     ),
 };

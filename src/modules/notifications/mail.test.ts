@@ -150,6 +150,8 @@ describe('mail templates', () => {
       email_change_verify: { url: 'https://dxq.example/e/t' },
       email_changed_notice: { newEmail: 'taro.new@example.jp' },
       mfa_reset_notice: {},
+      role_changed: { orgName: '東京拠点', fromLabel: '管理者', toLabel: '閲覧者' },
+      membership_removed: { orgName: '東京拠点' },
     } as const;
     for (const name of templateNames) {
       const m = renderMail(name, data[name] as never);

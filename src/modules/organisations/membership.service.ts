@@ -158,6 +158,12 @@ export async function changeRole(
         to: input.role,
       },
     );
+    const org = await repo.findOrganisation(tx, scope);
+    await queueMail(deps, tx, {
+      to: m.email,
+      template: 'role_changed',
+      data: { orgName: org?.name ?? '', fromLabel: ROLE_LABEL[m.role], toLabel: ROLE_LABEL[input.role] },
+    });
   });
 }
 
@@ -187,5 +193,11 @@ export async function removeMember(
         role: m.role,
       },
     );
+    const org = await repo.findOrganisation(tx, scope);
+    await queueMail(deps, tx, {
+      to: m.email,
+      template: 'membership_removed',
+      data: { orgName: org?.name ?? '' },
+    });
   });
 }

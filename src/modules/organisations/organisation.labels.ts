@@ -1,7 +1,6 @@
 import type { OrganisationKind, Role } from '../../db/schema.js';
 
 // Japanese labels for the organisation domain (STYLE.md 10: Japanese only in labels and messages).
-// The same words as src/web/pages/home.routes.tsx, which can import these instead of keeping its own copy.
 export const ORG_KIND_LABEL: Record<OrganisationKind, string> = {
   ministry: '経済産業省',
   secretariat: '事務局',

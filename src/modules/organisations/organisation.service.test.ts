@@ -246,6 +246,15 @@ describe.each(dbKinds())('organisation services on %s', (kind) => {
       to: 'viewer',
       organisationId: admin.org.id,
     });
+    // SECURITY.md: the person whose role changed is told by mail.
+    const notice = await env.db
+      .selectFrom('mail_outbox')
+      .select(['template', 'body_text'])
+      .where('to_address', '=', admin.email)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    expect(notice?.template).toBe('role_changed');
+    expect(notice?.body_text).toContain('「管理者」から「閲覧者」');
     await removeMember(env, secAdmin, admin.org.id, { userId: admin.userId }, fresh);
     const d = await getOrganisation(env, secAdmin, admin.org.id);
     expect(d.members.map((m) => [m.userId, m.role])).toEqual([[other.userId, 'admin']]);

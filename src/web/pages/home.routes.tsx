@@ -1,18 +1,8 @@
 import { Hono } from 'hono';
 import { AppError } from '../../lib/errors.js';
+import { ORG_KIND_LABEL, ROLE_LABEL } from '../../modules/organisations/organisation.labels.js';
 import type { AppEnv } from '../context.js';
 import { render } from '../render.js';
-
-const ORG_KIND_LABEL = {
-  ministry: '経済産業省',
-  secretariat: '事務局',
-  case_study_operator: 'ケーススタディ教育プログラム 補助事業者(2層)',
-  regional_hub: '地域ハブ団体(3層)',
-} as const;
-
-const ROLE_LABEL = { admin: '管理者', staff: '担当者', reviewer: '審査担当', viewer: '閲覧者' } as const;
-
-export { ORG_KIND_LABEL, ROLE_LABEL };
 
 export function homeRoutes() {
   const app = new Hono<AppEnv>();

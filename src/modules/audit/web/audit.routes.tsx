@@ -7,7 +7,7 @@ import { validate } from '../../../web/forms.js';
 import { render } from '../../../web/render.js';
 import { authorize } from '../../organisations/organisation.policy.js';
 import { listOrganisations } from '../../organisations/organisation.service.js';
-import { type AuditEntry, EXPORT_MAX_ROWS, exportAuditLog, searchAuditLog } from './audit-log.service.js';
+import { type AuditEntry, EXPORT_MAX_ROWS, exportAuditLog, searchAuditLog } from '../audit-log.service.js';
 import {
   type AuditSearch,
   auditSearchSchema,

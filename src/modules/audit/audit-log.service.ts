@@ -1,10 +1,10 @@
-import type { Deps } from '../../../deps.js';
-import type { Actor } from '../../../lib/actor.js';
-import { formatJst } from '../../../lib/clock.js';
-import { toCsv } from '../../../lib/csv.js';
-import { authorize } from '../../organisations/organisation.policy.js';
-import { type AuditFilter, searchAudit } from '../audit.repository.js';
-import { audit } from '../audit.service.js';
+import type { Deps } from '../../deps.js';
+import type { Actor } from '../../lib/actor.js';
+import { formatJst } from '../../lib/clock.js';
+import { toCsv } from '../../lib/csv.js';
+import { authorize } from '../organisations/organisation.policy.js';
+import { type AuditFilter, searchAudit } from './audit.repository.js';
+import { audit } from './audit.service.js';
 
 // Use cases behind the audit pages. They belong beside audit.service.ts (src/modules/audit/); they sit in
 // web/ only because this change could not touch that folder. Moving the file changes no behaviour.
