@@ -135,7 +135,7 @@ export interface MailOutboxTable {
   sent_at: TimestampNullable;
 }
 
-export interface DB {
+export interface DB extends RecruitmentTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   memberships: MembershipsTable;
@@ -146,4 +146,170 @@ export interface DB {
   audit_log: AuditLogTable;
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
+}
+
+// ---- recruitment (0002) ----
+export type ProgrammeStatus = 'draft' | 'submitted' | 'published' | 'closed' | 'archived';
+export type ProgrammeFormat = 'venue' | 'online' | 'hybrid';
+export type DxStage = 'pattern1' | 'pattern2' | 'pattern3';
+export type ApplicationStatus =
+  | 'draft'
+  | 'submitted'
+  | 'under_review'
+  | 'accepted'
+  | 'waitlisted'
+  | 'rejected'
+  | 'enrolled'
+  | 'withdrawn';
+export type DecisionKind = 'accepted' | 'waitlisted' | 'rejected' | 'enrolled';
+
+export interface SkillFrameworksTable {
+  id: Generated<string>;
+  slug: string;
+  version: string;
+  name: string;
+  provenance: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface SkillItemsTable {
+  framework_id: string;
+  code: string;
+  name: string;
+  name_en: string | null;
+  category_code: Generated<string>;
+  category_name: Generated<string>;
+  subcategory_code: Generated<string>;
+  subcategory_name: Generated<string>;
+  position: number;
+}
+
+/** date columns come back as strings 'YYYY-MM-DD' (see db/client.ts parsers). */
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface ProgrammesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  fiscal_year: number;
+  layer: 2 | 3;
+  title: string;
+  summary: Generated<string>;
+  description_md: Generated<string>;
+  format: ProgrammeFormat;
+  prefecture_codes: Generated<number[]>;
+  venue: Generated<string>;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  schedule_note: Generated<string>;
+  opens_at: TimestampNullable;
+  closes_at: TimestampNullable;
+  capacity: number | null;
+  fee_yen: Generated<number>;
+  target_learners: Generated<string>;
+  /** numeric comes back as a string from both drivers */
+  weekly_hours: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  commitment_required: Generated<boolean>;
+  dx_stage: DxStage | null;
+  skill_framework_id: string | null;
+  skill_codes: Generated<string[]>;
+  eligibility_questions: Json<unknown[]>;
+  extra_questions: Json<unknown[]>;
+  status: Generated<ProgrammeStatus>;
+  review_comment: string | null;
+  submitted_at: TimestampNullable;
+  published_at: TimestampNullable;
+  closed_at: TimestampNullable;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  number: string | null;
+  programme_id: string;
+  applicant_user_id: string | null;
+  status: Generated<ApplicationStatus>;
+  full_name: string | null;
+  furigana: string | null;
+  email: string | null;
+  prefecture_code: number | null;
+  occupation: 'student' | 'worker' | null;
+  affiliation: string | null;
+  eligibility_answers: Json;
+  answers: Json;
+  pledge_accepted: Generated<boolean>;
+  consent_notice_version: string | null;
+  consented_at: TimestampNullable;
+  idempotency_key: string | null;
+  waitlist_position: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  submitted_at: TimestampNullable;
+  decided_at: TimestampNullable;
+  enrolled_at: TimestampNullable;
+  withdrawn_at: TimestampNullable;
+  anonymised_at: TimestampNullable;
+}
+
+export interface ApplicationStatusHistoryTable {
+  id: Generated<number>;
+  application_id: string;
+  from_status: ApplicationStatus | null;
+  to_status: ApplicationStatus;
+  at: Timestamp;
+  actor_user_id: string | null;
+  note: string | null;
+}
+
+export interface RubricCriteriaTable {
+  id: Generated<string>;
+  programme_id: string;
+  label: string;
+  description: Generated<string>;
+  scale_max: Generated<number>;
+  weight: ColumnType<string, string | number | undefined, string | number>;
+  position: Generated<number>;
+}
+
+export interface ApplicationReviewsTable {
+  application_id: string;
+  reviewer_user_id: string;
+  conflict_of_interest: Generated<boolean>;
+  comment: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface ApplicationScoresTable {
+  application_id: string;
+  reviewer_user_id: string;
+  criterion_id: string;
+  score: number;
+}
+
+export interface DecisionMailTemplatesTable {
+  organisation_id: string;
+  kind: DecisionKind;
+  body: string;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
+
+export interface ContentVersionsTable {
+  key: string;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface RecruitmentTables {
+  skill_frameworks: SkillFrameworksTable;
+  skill_items: SkillItemsTable;
+  programmes: ProgrammesTable;
+  applications: ApplicationsTable;
+  application_status_history: ApplicationStatusHistoryTable;
+  rubric_criteria: RubricCriteriaTable;
+  application_reviews: ApplicationReviewsTable;
+  application_scores: ApplicationScoresTable;
+  decision_mail_templates: DecisionMailTemplatesTable;
+  content_versions: ContentVersionsTable;
 }
