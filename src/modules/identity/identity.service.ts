@@ -200,7 +200,7 @@ export async function requestMagicLink(
   deps: Deps,
   client: Client,
   email: string,
-  opts: { reauth?: boolean } = {},
+  opts: { reauth?: boolean; next?: string | undefined } = {},
 ) {
   await hit(deps, LIMITS.mailPerIp, client.ip ?? 'unknown');
   const user = await findUserByEmail(deps.db, email);
@@ -215,7 +215,8 @@ export async function requestMagicLink(
       tokenHash: hashToken(token),
       userId: user?.id ?? null,
       email,
-      data: opts.reauth ? { reauth: true } : {},
+      // `next` (a local path, checked by the route) brings the learner back to where they were, e.g. applying.
+      data: { ...(opts.reauth ? { reauth: true } : {}), ...(opts.next ? { next: opts.next } : {}) },
       now,
       expiresAt: new Date(now.getTime() + deps.config.magicLinkMs),
     });
@@ -242,7 +243,11 @@ export async function magicLinkIsValid(deps: Deps, token: string): Promise<boole
 }
 
 /** Uses the link once and signs the learner in, creating the learner account on first use. */
-export async function consumeMagicLink(deps: Deps, client: Client, token: string): Promise<NewSession> {
+export async function consumeMagicLink(
+  deps: Deps,
+  client: Client,
+  token: string,
+): Promise<NewSession & { next: string | null }> {
   const now = deps.clock.now();
   return transaction(deps, async (tx) => {
     const t = await consumeToken(tx, 'magic_link', hashToken(token), now);
@@ -285,7 +290,7 @@ export async function consumeMagicLink(deps: Deps, client: Client, token: string
       { type: 'user', id: user.id },
       { method: 'magic_link' },
     );
-    return s;
+    return { ...s, next: typeof t.data.next === 'string' ? t.data.next : null };
   });
 }
 

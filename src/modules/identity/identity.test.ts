@@ -224,6 +224,22 @@ describe.each(dbKinds())('identity on %s', (kind) => {
     expect(after.length).toBe(before.length);
   });
 
+  it('brings a learner back to a local `next` path after the link, and ignores off-site ones', async () => {
+    const c = new Client(app, env);
+    const email = `next-${Date.now()}@example.jp`;
+    const page = await (await c.get('/login/link?next=%2Fprogrammes%2Fabc%2Fapply')).text();
+    expect(page).toContain('name="next" value="/programmes/abc/apply"');
+    await c.post('/login/link', { email, next: '/programmes/abc/apply' });
+    const path = linkIn((await latestMail(env, email))?.body_text ?? '', '/login/link');
+    const used = await c.post(path, {});
+    expect(used.headers.get('location')).toBe('/programmes/abc/apply');
+
+    const c2 = new Client(app, env);
+    await c2.post('/login/link', { email, next: '//evil.example/x' });
+    const path2 = linkIn((await latestMail(env, email))?.body_text ?? '', '/login/link');
+    expect((await c2.post(path2, {})).headers.get('location')).toBe('/dashboard');
+  });
+
   it('password reset by e-mail ends all sessions and does not bypass MFA', async () => {
     const user = await makeUser(env, { orgId });
     const { c, secret } = await fullLogin(user);

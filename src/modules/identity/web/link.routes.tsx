@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { isAppError } from '../../../lib/errors.js';
 import { CsrfField, ErrorSummary, Notice, TextField } from '../../../web/components/form.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { parseForm } from '../../../web/forms.js';
-import { redirect, render } from '../../../web/render.js';
+import { redirect, render, safeLocalPath } from '../../../web/render.js';
 import { emailOnlySchema, setPasswordSchema } from '../identity.schema.js';
 import {
   consumeMagicLink,
@@ -22,6 +23,7 @@ function emailRequestPage(
   status: 200 | 422 | 429 = 200,
 ) {
   const link = kind === 'link';
+  const next = safeLocalPath(opts.values?.next ?? c.req.query('next'), '');
   const title = link ? 'ログイン用リンクの請求' : 'パスワードの再設定';
   return render(
     c,
@@ -37,6 +39,7 @@ function emailRequestPage(
       </p>
       <form method="post" action={link ? '/login/link' : '/password/forgot'} novalidate>
         <CsrfField token={c.get('csrfToken')} />
+        {link && next ? <input type="hidden" name="next" value={next} /> : null}
         <TextField
           name="email"
           label="メールアドレス"
@@ -140,10 +143,11 @@ export function linkRoutes() {
 
   app.get('/login/link', (c) => emailRequestPage(c, 'link'));
   app.post('/login/link', async (c) => {
-    const form = await parseForm(c, emailOnlySchema);
+    const form = await parseForm(c, emailOnlySchema.extend({ next: z.string().max(500).optional() }));
     if (!form.ok) return emailRequestPage(c, 'link', form, 422);
     try {
-      await requestMagicLink(c.get('deps'), clientOf(c), form.data.email);
+      const next = safeLocalPath(form.data.next, '') || undefined;
+      await requestMagicLink(c.get('deps'), clientOf(c), form.data.email, { next });
     } catch (e) {
       if (isAppError(e, 'RATE_LIMITED'))
         return emailRequestPage(c, 'link', { errors: { _form: e.messageJa }, values: form.values }, 429);
@@ -179,7 +183,7 @@ export function linkRoutes() {
     try {
       const s = await consumeMagicLink(c.get('deps'), clientOf(c), token);
       setSessionCookie(c, s);
-      return redirect(c, '/dashboard');
+      return redirect(c, safeLocalPath(s.next, '/dashboard'));
     } catch (e) {
       if (isAppError(e, 'NOT_FOUND')) return invalidLinkPage(c, '/login/link');
       throw e;

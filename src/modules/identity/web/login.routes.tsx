@@ -178,7 +178,11 @@ export function loginRoutes() {
             <h2>受講生・修了生の方</h2>
             <p>メールアドレスに届くログイン用リンクでログインします(パスワードは不要です)。</p>
             <p>
-              <a href="/login/link">ログイン用リンクを受け取る</a>
+              <a
+                href={`/login/link${c.req.query('next') ? `?next=${encodeURIComponent(safeLocalPath(c.req.query('next')))}` : ''}`}
+              >
+                ログイン用リンクを受け取る
+              </a>
             </p>
           </li>
           <li class="card">
