@@ -230,6 +230,7 @@ export function accountRoutes() {
   };
 
   app.get('/account/password', (c) => {
+    current(c);
     if (c.get('actor').type !== 'staff') throw new AppError('FORBIDDEN', 'この操作はできません');
     return withReauth(c, () => passwordPage(c));
   });
@@ -306,6 +307,7 @@ export function accountRoutes() {
   });
 
   app.get('/account/mfa', (c) => {
+    current(c);
     if (c.get('actor').type !== 'staff') throw new AppError('FORBIDDEN', 'この操作はできません');
     return withReauth(c, () =>
       render(
