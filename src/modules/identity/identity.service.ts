@@ -1,3 +1,4 @@
+import type { Database } from '../../db/client.js';
 import { type Deps, transaction } from '../../deps.js';
 import { type Actor, anonymous } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
@@ -117,20 +118,36 @@ export async function verifyLoginMfa(
   }
   await reset(deps, LIMITS.loginFailuresPerAccount, user.email);
   await reset(deps, LIMITS.loginFailuresPerAccount, `mfa:${user.id}`);
-  return transaction(deps, async (tx) => {
-    const memberships = await listMemberships(tx, user.id);
-    const s = await startSession(deps, tx, {
-      userId: user.id,
-      stage: 'full',
-      activeOrganisationId: memberships[0]?.organisation_id ?? null,
-      replacesToken: client.currentToken,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      reauth: true,
-    });
-    await audit(deps, tx, anonymous(client), 'identity.login.success', subject, { method: 'password+totp' });
-    return s;
+  return transaction(deps, (tx) => openStaffSession(deps, tx, client, user.id, 'password+totp'));
+}
+
+/** The last step of staff sign-in: a new full session (id rotated) on the first organisation, audited. */
+async function openStaffSession(
+  deps: Deps,
+  tx: Database,
+  client: Client & { currentToken: string },
+  userId: string,
+  method: string,
+): Promise<NewSession> {
+  const memberships = await listMemberships(tx, userId);
+  const s = await startSession(deps, tx, {
+    userId,
+    stage: 'full',
+    activeOrganisationId: memberships[0]?.organisation_id ?? null,
+    replacesToken: client.currentToken,
+    ip: client.ip,
+    userAgent: client.userAgent,
+    reauth: true,
   });
+  await audit(
+    deps,
+    tx,
+    anonymous(client),
+    'identity.login.success',
+    { type: 'user', id: userId },
+    { method },
+  );
+  return s;
 }
 
 /** MFA enrolment: a new secret is kept (encrypted) as pending until the first code proves the app has it. */
@@ -173,22 +190,8 @@ export async function confirmTotpEnrolment(
   }
   return transaction(deps, async (tx) => {
     await confirmTotp(tx, user.id, step, now);
-    const memberships = await listMemberships(tx, user.id);
-    const s = await startSession(deps, tx, {
-      userId: user.id,
-      stage: 'full',
-      activeOrganisationId: memberships[0]?.organisation_id ?? null,
-      replacesToken: client.currentToken,
-      ip: client.ip,
-      userAgent: client.userAgent,
-      reauth: true,
-    });
-    const subject = { type: 'user', id: user.id };
-    await audit(deps, tx, anonymous(client), 'identity.mfa.enrolled', subject);
-    await audit(deps, tx, anonymous(client), 'identity.login.success', subject, {
-      method: 'password+totp_enrolment',
-    });
-    return s;
+    await audit(deps, tx, anonymous(client), 'identity.mfa.enrolled', { type: 'user', id: user.id });
+    return openStaffSession(deps, tx, client, user.id, 'password+totp_enrolment');
   });
 }
 

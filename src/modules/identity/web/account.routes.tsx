@@ -16,6 +16,7 @@ import {
 import { email, profileSchema, reauthSchema, setPasswordSchema } from '../identity.schema.js';
 import { reauthenticate, requestMagicLink } from '../identity.service.js';
 import { clientOf } from './helpers.js';
+import { NEW_PASSWORD_LABELS, NewPasswordFields } from './password-fields.js';
 
 const DONE: Record<string, string> = {
   profile: '氏名を変更しました。',
@@ -187,32 +188,10 @@ export function accountRoutes() {
       'パスワードの変更',
       <>
         <h1>パスワードの変更</h1>
-        <ErrorSummary
-          errors={errors}
-          labels={{ password: '新しいパスワード', confirm: '新しいパスワード(確認)' }}
-        />
+        <ErrorSummary errors={errors} labels={NEW_PASSWORD_LABELS} />
         <form method="post" action="/account/password" novalidate>
           <CsrfField token={c.get('csrfToken')} />
-          <TextField
-            name="password"
-            label="新しいパスワード"
-            type="password"
-            autocomplete="new-password"
-            required
-            minLength={8}
-            maxLength={128}
-            hint="8文字以上128文字以内(15文字以上を推奨)。よく使われるパスワードは使えません。"
-            error={errors?.password}
-          />
-          <TextField
-            name="confirm"
-            label="新しいパスワード(確認)"
-            type="password"
-            autocomplete="new-password"
-            required
-            maxLength={128}
-            error={errors?.confirm}
-          />
+          <NewPasswordFields errors={errors} />
           <button type="submit" class="button">
             変更する
           </button>

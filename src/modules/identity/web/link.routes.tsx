@@ -15,6 +15,7 @@ import {
   resetPassword,
 } from '../identity.service.js';
 import { clientOf, setSessionCookie } from './helpers.js';
+import { NEW_PASSWORD_LABELS, NewPasswordFields } from './password-fields.js';
 
 function emailRequestPage(
   c: AppContext,
@@ -101,32 +102,10 @@ function resetForm(c: AppContext, token: string, errors?: Record<string, string>
     '新しいパスワードの設定',
     <>
       <h1>新しいパスワードの設定</h1>
-      <ErrorSummary
-        errors={errors}
-        labels={{ password: '新しいパスワード', confirm: '新しいパスワード(確認)' }}
-      />
+      <ErrorSummary errors={errors} labels={NEW_PASSWORD_LABELS} />
       <form method="post" action={`/password/reset/${token}`} novalidate>
         <CsrfField token={c.get('csrfToken')} />
-        <TextField
-          name="password"
-          label="新しいパスワード"
-          type="password"
-          autocomplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          hint="8文字以上128文字以内(15文字以上を推奨)。よく使われるパスワードは使えません。"
-          error={errors?.password}
-        />
-        <TextField
-          name="confirm"
-          label="新しいパスワード(確認)"
-          type="password"
-          autocomplete="new-password"
-          required
-          maxLength={128}
-          error={errors?.confirm}
-        />
+        <NewPasswordFields errors={errors} />
         <button type="submit" class="button">
           パスワードを設定する
         </button>
