@@ -1,8 +1,7 @@
 import { type Deps, transaction } from '../../deps.js';
 import { systemActor } from '../../lib/actor.js';
 import { audit } from '../../modules/audit/audit.service.js';
-import { createStaffAccount } from '../../modules/identity/account.service.js';
-import { generatePassword } from './demo.js';
+import { createSeedStaff, generatePassword } from './demo.js';
 
 /**
  * `dxq create-admin`: a secretariat admin with a password generated now (returned for printing once).
@@ -34,22 +33,17 @@ export async function createSecretariatAdmin(
         .executeTakeFirstOrThrow();
       await audit(deps, tx, actor, 'organisations.created', { type: 'organisation', id: org.id });
     }
-    const userId = await createStaffAccount(deps, tx, {
-      email: input.email,
-      displayName: input.displayName,
-      password,
-    });
-    await tx
-      .insertInto('memberships')
-      .values({ user_id: userId, organisation_id: org.id, role: 'admin' })
-      .execute();
-    await audit(
+    await createSeedStaff(
       deps,
       tx,
-      actor,
-      'memberships.created',
-      { type: 'user', id: userId },
-      { organisationId: org.id, role: 'admin' },
+      {
+        email: input.email,
+        displayName: input.displayName,
+        password,
+        orgId: org.id,
+        role: 'admin',
+      },
+      'cli',
     );
   });
   return password;

@@ -3,6 +3,7 @@ import { type Deps, transaction } from '../../deps.js';
 import { systemActor } from '../../lib/actor.js';
 import { audit } from '../../modules/audit/audit.service.js';
 import { createStaffAccount } from '../../modules/identity/account.service.js';
+import type { Database } from '../client.js';
 import type { OrganisationKind, Role } from '../schema.js';
 
 type DemoOrg = {
@@ -159,19 +160,7 @@ export async function seedDemo(deps: Deps): Promise<SeededAccount[]> {
       if (!orgId) throw new Error(`unknown demo org ${s.org}`);
       const email = `${s.local}@${DEMO_DOMAIN}`;
       const password = generatePassword();
-      const userId = await createStaffAccount(deps, tx, { email, displayName: s.name, password });
-      await tx
-        .insertInto('memberships')
-        .values({ user_id: userId, organisation_id: orgId, role: s.role })
-        .execute();
-      await audit(
-        deps,
-        tx,
-        actor,
-        'memberships.created',
-        { type: 'user', id: userId },
-        { organisationId: orgId, role: s.role },
-      );
+      await createSeedStaff(deps, tx, { email, displayName: s.name, password, orgId, role: s.role });
       accounts.push({
         email,
         password,
@@ -181,4 +170,30 @@ export async function seedDemo(deps: Deps): Promise<SeededAccount[]> {
     }
     return accounts;
   });
+}
+
+/** A staff account with one membership, created by the system (seed, CLI) and audited. */
+export async function createSeedStaff(
+  deps: Deps,
+  tx: Database,
+  input: { email: string; displayName: string; password: string; orgId: string; role: Role },
+  by = 'seed',
+): Promise<string> {
+  const userId = await createStaffAccount(deps, tx, input);
+  await tx
+    .insertInto('memberships')
+    .values({ user_id: userId, organisation_id: input.orgId, role: input.role })
+    .execute();
+  await audit(
+    deps,
+    tx,
+    systemActor('seed'),
+    'memberships.created',
+    { type: 'user', id: userId },
+    {
+      organisationId: input.orgId,
+      role: input.role,
+    },
+  );
+  return userId;
 }
