@@ -20,7 +20,7 @@ import {
 import { requireRecentAuth } from './identity.service.js';
 import { hashPassword } from './password.js';
 import { hit, LIMITS } from './rate-limit.js';
-import { deleteUserSessions, updateSession } from './session.repository.js';
+import { deleteUserSessions, listMemberships, updateSession } from './session.repository.js';
 
 type SignedIn = Extract<Actor, { type: 'staff' | 'learner' }>;
 type Current = { token: string; reauth_at: Date | null; id_hash: string };
@@ -41,6 +41,30 @@ export async function getAccount(deps: Deps, actor: Actor) {
     kind: user.kind,
     mfaEnrolled: !!user.totp_enrolled_at,
   };
+}
+
+/**
+ * Staff who belong to several organisations choose which one they act for; the choice is kept in the
+ * server-side session (never a request parameter on later requests) and audited.
+ */
+export async function switchOrganisation(deps: Deps, actor: Actor, current: Current, orgId: string) {
+  const a = signedIn(actor);
+  if (a.type !== 'staff') throw new AppError('FORBIDDEN', 'この操作はできません');
+  await transaction(deps, async (tx) => {
+    const memberships = await listMemberships(tx, a.userId);
+    if (!memberships.some((m) => m.organisation_id === orgId)) {
+      throw new AppError('FORBIDDEN', 'この組織のメンバーではありません');
+    }
+    await updateSession(tx, current.id_hash, { active_organisation_id: orgId });
+    await audit(
+      deps,
+      tx,
+      a,
+      'identity.organisation.switched',
+      { type: 'organisation', id: orgId },
+      { from: a.org.id },
+    );
+  });
 }
 
 export async function updateProfile(deps: Deps, actor: Actor, input: { displayName: string }) {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, TextField } from '../../../web/components/form.js';
+import { CsrfField, ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { parseForm } from '../../../web/forms.js';
 import { redirect, render, safeLocalPath } from '../../../web/render.js';
@@ -11,6 +11,7 @@ import {
   getAccount,
   requestEmailChange,
   resetOwnMfa,
+  switchOrganisation,
   updateProfile,
 } from '../account.service.js';
 import { email, profileSchema, reauthSchema, setPasswordSchema } from '../identity.schema.js';
@@ -43,6 +44,9 @@ export function accountRoutes() {
   const accountPage = async (c: AppContext, errors?: Errors, values?: Record<string, string>) => {
     current(c);
     const acc = await getAccount(c.get('deps'), c.get('actor'));
+    const memberships = c.get('session')?.memberships ?? [];
+    const actor = c.get('actor');
+    const activeOrg = actor.type === 'staff' ? actor.org.id : undefined;
     const done = DONE[c.req.query('done') ?? ''];
     return render(
       c,
@@ -63,6 +67,24 @@ export function accountRoutes() {
               : 'メールのログイン用リンク'}
           </dd>
         </dl>
+        {memberships.length > 1 ? (
+          <>
+            <h2>所属組織の切り替え</h2>
+            <form method="post" action="/account/organisation">
+              <CsrfField token={c.get('csrfToken')} />
+              <SelectField
+                name="organisationId"
+                label="操作する組織"
+                required
+                value={activeOrg}
+                options={memberships.map((m) => ({ value: m.organisation_id, label: m.org_name }))}
+              />
+              <button type="submit" class="button button-secondary">
+                切り替える
+              </button>
+            </form>
+          </>
+        ) : null}
         <h2>氏名</h2>
         <form method="post" action="/account/profile" novalidate>
           <CsrfField token={c.get('csrfToken')} />
@@ -102,6 +124,13 @@ export function accountRoutes() {
   };
 
   app.get('/account', (c) => accountPage(c));
+  app.post('/account/organisation', async (c) => {
+    const cur = current(c);
+    const form = await parseForm(c, z.object({ organisationId: z.uuid('組織を選んでください') }));
+    if (!form.ok) return accountPage(c, form.errors);
+    await switchOrganisation(c.get('deps'), c.get('actor'), cur, form.data.organisationId);
+    return redirect(c, '/dashboard');
+  });
   app.post('/account/profile', async (c) => {
     current(c);
     const form = await parseForm(c, profileSchema);
