@@ -1,7 +1,18 @@
+import { applicationHandlers, applicationSchedules } from '../modules/applications/application.jobs.js';
 import { mailHandlers } from '../modules/notifications/mail.service.js';
+import { programmeHandlers, programmeSchedules } from '../modules/programmes/programme.jobs.js';
 import { maintenanceHandlers, maintenanceSchedules } from './maintenance.js';
 import type { Handlers, Schedule } from './runner.js';
 
 /** Every job the worker knows. A module adds its handlers here. */
-export const handlers: Handlers = { ...mailHandlers, ...maintenanceHandlers };
-export const schedules: Schedule[] = [...maintenanceSchedules];
+export const handlers: Handlers = {
+  ...mailHandlers,
+  ...maintenanceHandlers,
+  ...applicationHandlers,
+  ...programmeHandlers,
+};
+export const schedules: Schedule[] = [
+  ...maintenanceSchedules,
+  ...applicationSchedules,
+  ...programmeSchedules,
+];

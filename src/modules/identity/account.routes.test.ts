@@ -16,7 +16,10 @@ describe.each(dbKinds())('account pages on %s', (kind) => {
     const hubB = await makeOrg(env, 'regional_hub');
     const other = await makeOrg(env, 'regional_hub');
     const user = await makeUser(env, { orgId: hubA, role: 'admin' });
-    await env.db.insertInto('memberships').values({ user_id: user.id, organisation_id: hubB, role: 'viewer' }).execute();
+    await env.db
+      .insertInto('memberships')
+      .values({ user_id: user.id, organisation_id: hubB, role: 'viewer' })
+      .execute();
     const c = await new Client(app, env).signInAs(user.id, hubA);
     expect(await (await c.get('/account')).text()).toContain('所属組織の切り替え');
     expect(await (await c.get('/dashboard')).text()).toContain('管理者');
@@ -27,7 +30,11 @@ describe.each(dbKinds())('account pages on %s', (kind) => {
     expect((await c.get(`/admin/organisations/${hubB}`)).status).toBe(200);
     expect((await c.post('/account/organisation', { organisationId: other })).status).toBe(403);
     expect((await c.post('/account/organisation', { organisationId: 'not-a-uuid' })).status).toBe(422);
-    const audit = await env.db.selectFrom('audit_log').select('action').where('subject_id', '=', hubB).execute();
+    const audit = await env.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', hubB)
+      .execute();
     expect(audit.map((a) => a.action)).toContain('identity.organisation.switched');
   });
 

@@ -17,6 +17,17 @@ export type MailTemplateData = {
   /** SECURITY.md (IPA #6): role changes and removals are notified to the person concerned. */
   role_changed: { orgName: string; fromLabel: string; toLabel: string };
   membership_removed: { orgName: string };
+  /** Sent when an application is submitted: the number identifies it in every later contact. */
+  application_received: {
+    number: string;
+    programmeTitle: string;
+    organisationName: string;
+    submittedAt: Date;
+    detailUrl: string;
+  };
+  /** To an organisation's admins when the secretariat decides on a programme submitted for publication. */
+  programme_approved: { orgName: string; programmeTitle: string; url: string };
+  programme_returned: { orgName: string; programmeTitle: string; comment: string; url: string };
 };
 
 export type TemplateName = keyof MailTemplateData;
@@ -32,6 +43,9 @@ export const templateNames = [
   'mfa_reset_notice',
   'role_changed',
   'membership_removed',
+  'application_received',
+  'programme_approved',
+  'programme_returned',
 ] as const satisfies readonly TemplateName[];
 
 const SIGNATURE = [
@@ -138,6 +152,32 @@ const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail
       `「${inline(d.orgName)}」のメンバーから外れました。この組織の情報にはアクセスできなくなります。`,
       'You were removed from an organisation on the Manabi DX Quest system.',
       CONTACT_IF_NOT_YOU,
+    ),
+  // No name in the body: the outbox keeps mails, and the number is enough for the applicant to recognise it.
+  application_received: (d) =>
+    mail(
+      '【マナビDX Quest】お申込みを受け付けました',
+      `「${inline(d.programmeTitle)}」(運営: ${inline(d.organisationName)})へのお申込みを受け付けました。`,
+      `申込番号: ${inline(d.number)}\n受付日時: ${formatJst(d.submittedAt)} (日本時間)`,
+      `選考の結果は、運営団体からあらためてお知らせします。申込みの状況は次のページで確認できます(ログインが必要です)。\n${link(d.detailUrl)}`,
+      `We have received your application (number ${inline(d.number)}).`,
+      CONTACT_IF_NOT_YOU,
+    ),
+  programme_approved: (d) =>
+    mail(
+      '【マナビDX Quest】プログラムの公開が承認されました',
+      `「${inline(d.orgName)}」のプログラム「${inline(d.programmeTitle)}」の公開を事務局が承認しました。募集サイトに掲載されています。`,
+      `プログラムの管理ページ:\n${link(d.url)}`,
+      'The secretariat approved the publication of your programme.',
+    ),
+  // The comment is the secretariat's own text, kept with its line breaks; it stays in the body (IPA #8).
+  programme_returned: (d) =>
+    mail(
+      '【マナビDX Quest】プログラムが差し戻されました',
+      `「${inline(d.orgName)}」のプログラム「${inline(d.programmeTitle)}」が事務局から差し戻されました。内容を修正して、あらためて公開を申請してください。`,
+      `事務局からのコメント:\n${d.comment.replace(/\r\n?/g, '\n')}`,
+      `プログラムの管理ページ:\n${link(d.url)}`,
+      'The secretariat sent your programme back with a comment. Please revise it and submit it again.',
     ),
 };
 

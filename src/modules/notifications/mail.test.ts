@@ -152,6 +152,24 @@ describe('mail templates', () => {
       mfa_reset_notice: {},
       role_changed: { orgName: '東京拠点', fromLabel: '管理者', toLabel: '閲覧者' },
       membership_removed: { orgName: '東京拠点' },
+      application_received: {
+        number: 'DXQ-2026-000123',
+        programmeTitle: '地域企業協働プログラム\r\nBcc: x',
+        organisationName: '東京拠点',
+        submittedAt: new Date('2026-04-08T00:00:00Z'),
+        detailUrl: 'https://dxq.example/my/applications/a',
+      },
+      programme_approved: {
+        orgName: '東京拠点',
+        programmeTitle: '<script>x</script>\r\nBcc: y',
+        url: 'https://dxq.example/admin/programmes/p',
+      },
+      programme_returned: {
+        orgName: '東京拠点',
+        programmeTitle: '地域DX',
+        comment: '募集期間を見直してください。\r\n定員も記入してください。',
+        url: 'https://dxq.example/admin/programmes/p',
+      },
     } as const;
     for (const name of templateNames) {
       const m = renderMail(name, data[name] as never);
@@ -167,6 +185,18 @@ describe('mail templates', () => {
     expect(notice.text).toContain('t***@example.jp');
     expect(notice.text).not.toContain('taro.new');
     expect(maskEmail('a@b.example')).toBe('a***@b.example');
+    const received = renderMail('application_received', data.application_received);
+    expect(received.subject).toBe('【マナビDX Quest】お申込みを受け付けました');
+    expect(received.text).toContain('申込番号: DXQ-2026-000123');
+    expect(received.text).toContain('「地域企業協働プログラム Bcc: x」');
+    expect(received.text).toContain('2026/04/08 09:00:00');
+    const approved = renderMail('programme_approved', data.programme_approved);
+    expect(approved.subject).toBe('【マナビDX Quest】プログラムの公開が承認されました');
+    expect(approved.text).toContain('「<script>x</script> Bcc: y」');
+    const returned = renderMail('programme_returned', data.programme_returned);
+    expect(returned.subject).not.toContain('地域DX');
+    expect(returned.text).toContain('募集期間を見直してください。\n定員も記入してください。');
+    expect(returned.text).toContain('https://dxq.example/admin/programmes/p');
     expect(() => renderMail('magic_link', { url: 'javascript:alert(1)', minutes: 15 })).toThrow();
   });
 });

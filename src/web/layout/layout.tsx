@@ -13,11 +13,30 @@ export type PageCtx = {
   pendingMfa: boolean;
 };
 
+/**
+ * Description and Open Graph tags for public pages (shared links show a title and summary). `url` is
+ * absolute (config.baseUrl). No og:image: a picture would have to be our own absolute URL (tender 16)⑥).
+ */
+export type PageMeta = {
+  description: string;
+  url: string;
+  type?: 'website' | 'article';
+};
+
 type NavItem = { href: string; label: string };
+
+// Labels for the public-site links (issue 3). TODO(lead): move into the message catalogue in lib/i18n.ts.
+const PUBLIC_LABEL = {
+  ja: { catalogue: 'プログラムを探す', faq: 'よくある質問' },
+  en: { catalogue: 'Find a programme', faq: 'FAQ' },
+} as const;
 
 function navItems(ctx: PageCtx): NavItem[] {
   const a = ctx.actor;
-  const items: NavItem[] = [{ href: '/', label: t(ctx.locale, 'nav.home') }];
+  const items: NavItem[] = [
+    { href: '/', label: t(ctx.locale, 'nav.home') },
+    { href: '/programmes', label: PUBLIC_LABEL[ctx.locale].catalogue },
+  ];
   if (a.type === 'staff') {
     items.push({ href: '/dashboard', label: t(ctx.locale, 'nav.dashboard') });
     items.push({ href: '/admin/organisations', label: t(ctx.locale, 'nav.organisations') });
@@ -32,7 +51,23 @@ function navItems(ctx: PageCtx): NavItem[] {
   return items;
 }
 
-export function Layout(props: { ctx: PageCtx; title: string; children?: Child }) {
+function MetaTags(props: { meta: PageMeta; title: string; siteName: string }) {
+  const { meta } = props;
+  return (
+    <>
+      <meta name="description" content={meta.description} />
+      <link rel="canonical" href={meta.url} />
+      <meta property="og:title" content={props.title} />
+      <meta property="og:description" content={meta.description} />
+      <meta property="og:url" content={meta.url} />
+      <meta property="og:type" content={meta.type ?? 'website'} />
+      <meta property="og:site_name" content={props.siteName} />
+      <meta property="og:locale" content="ja_JP" />
+    </>
+  );
+}
+
+export function Layout(props: { ctx: PageCtx; title: string; meta?: PageMeta; children?: Child }) {
   const { ctx } = props;
   const signedIn = ctx.actor.type === 'staff' || ctx.actor.type === 'learner' || ctx.pendingMfa;
   const otherLocale: Locale = ctx.locale === 'ja' ? 'en' : 'ja';
@@ -42,6 +77,9 @@ export function Layout(props: { ctx: PageCtx; title: string; children?: Child })
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} | ${t(ctx.locale, 'site.name')}`}</title>
+        {props.meta ? (
+          <MetaTags meta={props.meta} title={props.title} siteName={t(ctx.locale, 'site.name')} />
+        ) : null}
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/fonts/noto-sans-jp/400.css" />
         <link rel="stylesheet" href="/assets/fonts/noto-sans-jp/700.css" />
@@ -95,6 +133,9 @@ export function Layout(props: { ctx: PageCtx; title: string; children?: Child })
         <footer class="site-footer">
           <div class="container">
             <ul class="footer-links">
+              <li>
+                <a href="/faq">{PUBLIC_LABEL[ctx.locale].faq}</a>
+              </li>
               <li>
                 <a href="/privacy">{t(ctx.locale, 'footer.privacy')}</a>
               </li>
