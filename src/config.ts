@@ -41,6 +41,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
 });
 
 export type Config = {
@@ -63,6 +64,8 @@ export type Config = {
   workerConcurrency: number;
   workerPollMs: number;
   seedDemo: boolean;
+  /** Days after recruitment ends before applicants' personal data is anonymised (個人情報保護法: retention). */
+  retentionDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPollMs: e.WORKER_POLL_MS,
     // Demo data by default only on the embedded database (trials); a PostgreSQL deployment opts in.
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !e.DATABASE_URL,
+    retentionDays: e.RETENTION_DAYS,
   };
 }
 
@@ -146,6 +150,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerConcurrency: 2,
     workerPollMs: 50,
     seedDemo: false,
+    retentionDays: 365,
     ...overrides,
   };
 }

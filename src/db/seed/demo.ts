@@ -5,6 +5,7 @@ import { audit } from '../../modules/audit/audit.service.js';
 import { createStaffAccount } from '../../modules/identity/account.service.js';
 import type { Database } from '../client.js';
 import type { OrganisationKind, Role } from '../schema.js';
+import { seedDemoProgrammes } from './demo-programmes.js';
 
 type DemoOrg = {
   key: string;
@@ -154,6 +155,16 @@ export async function seedDemo(deps: Deps): Promise<SeededAccount[]> {
         { name: o.name },
       );
     }
+    await seedDemoProgrammes(
+      tx,
+      DEMO_ORGS.map((o) => ({
+        id: ids.get(o.key) ?? '',
+        kind: o.kind,
+        name: o.name,
+        prefecture: o.prefecture,
+      })),
+      deps.clock.now(),
+    );
     const accounts: SeededAccount[] = [];
     for (const s of DEMO_STAFF) {
       const orgId = ids.get(s.org);
@@ -187,7 +198,7 @@ export async function createSeedStaff(
   await audit(
     deps,
     tx,
-    systemActor('seed'),
+    systemActor(by),
     'memberships.created',
     { type: 'user', id: userId },
     {
