@@ -2,11 +2,18 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ping } from '../db/client.js';
 import type { Deps } from '../deps.js';
+import { applyRoutes } from '../modules/applications/web/apply.routes.js';
+import { deskRoutes } from '../modules/applications/web/desk.routes.js';
+import { myApplicationsRoutes } from '../modules/applications/web/my-applications.routes.js';
+import { secretariatRoutes } from '../modules/applications/web/secretariat.routes.js';
 import { auditRoutes } from '../modules/audit/web/audit.routes.js';
 import { identityRoutes } from '../modules/identity/web/identity.routes.js';
 import { outboxRoutes } from '../modules/notifications/web/outbox.routes.js';
 import { invitationRoutes } from '../modules/organisations/web/invitation.routes.js';
 import { organisationRoutes } from '../modules/organisations/web/organisation.routes.js';
+import { PublicCache } from '../modules/programmes/public-cache.js';
+import { programmeAdminRoutes } from '../modules/programmes/web/programme-admin.routes.js';
+import { publicProgrammeRoutes } from '../modules/programmes/web/public.routes.js';
 import type { AppEnv } from './context.js';
 import { errorPage, handleError } from './errors.js';
 import { actor } from './middleware/actor.js';
@@ -16,6 +23,8 @@ import { requestId } from './middleware/request-id.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { session } from './middleware/session.js';
 import { homeRoutes } from './pages/home.routes.js';
+import { publicFastPath } from './pages/public-fast-path.js';
+import { publicSiteRoutes } from './pages/public-site.routes.js';
 import { staticRoutes } from './static.js';
 
 export function createApp(deps: Deps) {
@@ -29,6 +38,8 @@ export function createApp(deps: Deps) {
   app.get('/readyz', async (c) =>
     (await ping(deps.db)) ? c.text('ready') : c.text('database unavailable', 503),
   );
+  const publicCache = new PublicCache(deps); // public pages for anonymous visitors (issue 3, item 9(a))
+  app.use(publicFastPath(publicCache)); //         (a cached public page for a visitor without a session)
   app.use(
     bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => errorPage(c, 413) }), // 3. body size → 413
   );
@@ -37,12 +48,19 @@ export function createApp(deps: Deps) {
   app.use(rateLimit); //                           6. per-address ceiling on state changes → 429
   app.use(actor); //                               7. who is acting, from the session only
 
-  app.route('/', homeRoutes());
+  app.route('/', homeRoutes(publicCache));
+  app.route('/', publicSiteRoutes(publicCache));
+  app.route('/', publicProgrammeRoutes(publicCache));
   app.route('/', identityRoutes());
   app.route('/', invitationRoutes());
   app.route('/admin/organisations', organisationRoutes());
+  app.route('/admin/programmes', programmeAdminRoutes());
+  app.route('/admin/applications/overview', secretariatRoutes()); // before the desk's /:applicationId
+  app.route('/admin/applications', deskRoutes());
   app.route('/admin/audit', auditRoutes());
   app.route('/admin/outbox', outboxRoutes());
+  app.route('/', applyRoutes()); //                /programmes/:id/apply…
+  app.route('/my/applications', myApplicationsRoutes());
 
   app.notFound((c) => errorPage(c, 404));
   app.onError(handleError);

@@ -28,7 +28,20 @@ export type MailTemplateData = {
   /** To an organisation's admins when the secretariat decides on a programme submitted for publication. */
   programme_approved: { orgName: string; programmeTitle: string; url: string };
   programme_returned: { orgName: string; programmeTitle: string; comment: string; url: string };
+  /**
+   * A desk decision on an application (issue 3, item 4). `text` is the running organisation's editable body
+   * for that decision, with placeholders ({氏名} …) filled here from `values`; the subject is fixed per kind.
+   */
+  application_decision: {
+    kind: 'accepted' | 'waitlisted' | 'rejected' | 'enrolled';
+    text: string;
+    values: Record<DecisionPlaceholder, string>;
+  };
 };
+
+/** Placeholders an organisation may use in its decision mail text, filled server-side when rendering. */
+export const DECISION_PLACEHOLDERS = ['氏名', 'プログラム名', '申込番号', '組織名'] as const;
+export type DecisionPlaceholder = (typeof DECISION_PLACEHOLDERS)[number];
 
 export type TemplateName = keyof MailTemplateData;
 export type RenderedMail = { subject: string; text: string };
@@ -46,6 +59,7 @@ export const templateNames = [
   'application_received',
   'programme_approved',
   'programme_returned',
+  'application_decision',
 ] as const satisfies readonly TemplateName[];
 
 const SIGNATURE = [
@@ -179,7 +193,31 @@ const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail
       `プログラムの管理ページ:\n${link(d.url)}`,
       'The secretariat sent your programme back with a comment. Please revise it and submit it again.',
     ),
+  // Subjects name no decision (a shared inbox or a lock screen shows subjects); the body says it.
+  application_decision: (d) =>
+    mail(
+      d.kind === 'enrolled' ? '【マナビDX Quest】受講確定のお知らせ' : '【マナビDX Quest】選考結果のお知らせ',
+      fillPlaceholders(d.text, d.values),
+      `申込番号: ${inline(d.values.申込番号)}\nプログラム: ${inline(d.values.プログラム名)}\n運営: ${inline(d.values.組織名)}`,
+      'This message is about your application to a Manabi DX Quest programme.',
+    ),
 };
+
+/**
+ * Fills {氏名} and the other placeholders in an organisation's text, in one pass: a value that itself reads
+ * like a placeholder is not expanded again. Values stay on one line (inline); the text keeps its line
+ * breaks but loses any other control character; unknown {…} are left as typed (the form refuses them).
+ */
+export function fillPlaceholders(text: string, values: Record<DecisionPlaceholder, string>): string {
+  const names = DECISION_PLACEHOLDERS.join('|');
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+      .replace(new RegExp(`\\{(${names})\\}`, 'g'), (_, k: DecisionPlaceholder) => inline(values[k] ?? ''))
+  );
+}
 
 export function renderMail<K extends TemplateName>(name: K, data: MailTemplateData[K]): RenderedMail {
   return (renderers[name] as (d: MailTemplateData[K]) => RenderedMail)(data);

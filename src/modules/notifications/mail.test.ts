@@ -170,6 +170,16 @@ describe('mail templates', () => {
         comment: '募集期間を見直してください。\r\n定員も記入してください。',
         url: 'https://dxq.example/admin/programmes/p',
       },
+      application_decision: {
+        kind: 'accepted',
+        text: '{氏名} 様\r\n「{プログラム名}」に合格しました。{不明}',
+        values: {
+          氏名: '<script>alert(1)</script>\r\nBcc: x {申込番号}',
+          プログラム名: '地域DX',
+          申込番号: 'DXQ-2026-000123',
+          組織名: '東京拠点',
+        },
+      },
     } as const;
     for (const name of templateNames) {
       const m = renderMail(name, data[name] as never);
@@ -198,6 +208,16 @@ describe('mail templates', () => {
     expect(returned.text).toContain('募集期間を見直してください。\n定員も記入してください。');
     expect(returned.text).toContain('https://dxq.example/admin/programmes/p');
     expect(() => renderMail('magic_link', { url: 'javascript:alert(1)', minutes: 15 })).toThrow();
+    const decided = renderMail('application_decision', data.application_decision);
+    expect(decided.subject).toBe('【マナビDX Quest】選考結果のお知らせ');
+    expect(decided.subject).not.toContain('合格');
+    // Filled once, on one line each: a value that looks like a placeholder is not expanded again.
+    expect(decided.text).toContain(
+      '<script>alert(1)</script> Bcc: x {申込番号} 様\n「地域DX」に合格しました。{不明}',
+    );
+    expect(decided.text).toContain('申込番号: DXQ-2026-000123\nプログラム: 地域DX\n運営: 東京拠点');
+    const enrolled = renderMail('application_decision', { ...data.application_decision, kind: 'enrolled' });
+    expect(enrolled.subject).toBe('【マナビDX Quest】受講確定のお知らせ');
   });
 });
 

@@ -1,48 +1,16 @@
 import { Hono } from 'hono';
 import { AppError } from '../../lib/errors.js';
 import { ORG_KIND_LABEL, ROLE_LABEL } from '../../modules/organisations/organisation.labels.js';
+import type { PublicCache } from '../../modules/programmes/public-cache.js';
 import type { AppEnv } from '../context.js';
 import { render } from '../render.js';
+import { servePublic } from './public-page.js';
+import { buildTopPage } from './top.page.js';
 
-export function homeRoutes() {
+export function homeRoutes(cache: PublicCache) {
   const app = new Hono<AppEnv>();
 
-  app.get('/', (c) =>
-    render(
-      c,
-      'トップ',
-      <>
-        <h1>マナビDX Quest</h1>
-        <p class="lead">
-          {
-            'マナビDX Quest は、経済産業省のデジタル人材育成プラットフォームのうち、ケーススタディ教育プログラム(2層)と地域企業協働プログラム(3層)からなる実践的な DX 人材育成の取組です。'
-          }
-          {
-            'このシステムは事務局が運営し、受講を希望する方、プログラムを運営する事業者・地域ハブ団体、事務局、経済産業省が利用します。'
-          }
-        </p>
-        <section aria-labelledby="h-who">
-          <h2 id="h-who">ご利用の方へ</h2>
-          <ul class="card-list">
-            <li class="card">
-              <h3>受講生・修了生の方</h3>
-              <p>メールアドレスに届くログイン用リンクでログインできます。パスワードは不要です。</p>
-              <p>
-                <a href="/login/link">ログイン用リンクを受け取る</a>
-              </p>
-            </li>
-            <li class="card">
-              <h3>事業者・地域ハブ団体・事務局・経済産業省の方</h3>
-              <p>メールアドレスとパスワード、認証アプリの確認コードでログインします。</p>
-              <p>
-                <a href="/login/staff">職員ログイン</a>
-              </p>
-            </li>
-          </ul>
-        </section>
-      </>,
-    ),
-  );
+  app.get('/', (c) => servePublic(c, cache, '/', buildTopPage(c.get('deps'))));
 
   app.get('/dashboard', (c) => {
     const a = c.get('actor');
@@ -77,45 +45,6 @@ export function homeRoutes() {
       </>,
     );
   });
-
-  app.get('/privacy', (c) =>
-    render(
-      c,
-      'プライバシーポリシー',
-      <>
-        <h1>プライバシーポリシー</h1>
-        <p>
-          マナビDX Quest
-          事務局は、個人情報の保護に関する法律に基づき、本システムで取り扱う個人情報を適切に管理します。
-        </p>
-        <h2>利用目的</h2>
-        <p>
-          アカウントの管理、ログイン時の本人確認、システムからのお知らせの送信、不正利用の防止のために利用します。
-        </p>
-        <h2>安全管理</h2>
-        <p>
-          通信の暗号化、アクセス権限の管理、操作記録(監査ログ)の保存などの措置を講じます。外部のサーバーへの自動的な送信は行いません。
-        </p>
-        <h2>開示・訂正・利用停止・削除の請求</h2>
-        <p>ご本人からの請求には、本人確認のうえ、法令に従って対応します。事務局までお問い合わせください。</p>
-      </>,
-    ),
-  );
-
-  app.get('/accessibility', (c) =>
-    render(
-      c,
-      'アクセシビリティ方針',
-      <>
-        <h1>アクセシビリティ方針</h1>
-        <p>
-          本システムは、JIS X 8341-3:2016 の適合レベル AA
-          に準拠することを目標とします。すべての画面は自動検査(axe-core)で
-          達成基準の違反がないことを確認し、キーボードだけで操作できるように作られています。
-        </p>
-      </>,
-    ),
-  );
 
   return app;
 }

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import type { Database } from '../../db/client.js';
+
+/**
+ * The only SQL for skill frameworks and their items. Frameworks are public reference data (not
+ * organisation-scoped), so no scope argument here; who may change them is the service's business.
+ */
+export type FrameworkRow = {
+  id: string;
+  slug: string;
+  version: string;
+  name: string;
+  provenance: string;
+  created_at: Date;
+};
+
+export type FrameworkListRow = FrameworkRow & { item_count: number };
+
+export type SkillItemRow = {
+  code: string;
+  name: string;
+  name_en: string | null;
+  category_code: string;
+  category_name: string;
+  subcategory_code: string;
+  subcategory_name: string;
+  position: number;
+};
+
+const frameworkColumns = ['id', 'slug', 'version', 'name', 'provenance', 'created_at'] as const;
+const itemColumns = [
+  'code',
+  'name',
+  'name_en',
+  'category_code',
+  'category_name',
+  'subcategory_code',
+  'subcategory_name',
+  'position',
+] as const;
+
+export async function listFrameworks(db: Database): Promise<FrameworkListRow[]> {
+  const rows = await db
+    .selectFrom('skill_frameworks as f')
+    .select([
+      'f.id',
+      'f.slug',
+      'f.version',
+      'f.name',
+      'f.provenance',
+      'f.created_at',
+      (eb) =>
+        eb
+          .selectFrom('skill_items as i')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('i.framework_id', '=', 'f.id')
+          .as('item_count'),
+    ])
+    .orderBy('f.slug')
+    .orderBy('f.created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, item_count: Number(r.item_count ?? 0) }));
+}
+
+export function findFramework(
+  db: Database,
+  slug: string,
+  version: string,
+): Promise<FrameworkRow | undefined> {
+  return db
+    .selectFrom('skill_frameworks')
+    .select(frameworkColumns)
+    .where('slug', '=', slug)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+export function findFrameworkById(db: Database, id: string): Promise<FrameworkRow | undefined> {
+  return db.selectFrom('skill_frameworks').select(frameworkColumns).where('id', '=', id).executeTakeFirst();
+}
+
+export function listItems(db: Database, frameworkId: string): Promise<SkillItemRow[]> {
+  return db
+    .selectFrom('skill_items')
+    .select(itemColumns)
+    .where('framework_id', '=', frameworkId)
+    .orderBy('position')
+    .execute();
+}
+
+/** The items of `codes` that exist in the framework, in the framework's order. */
+export async function findItems(db: Database, frameworkId: string, codes: string[]): Promise<SkillItemRow[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('skill_items')
+    .select(itemColumns)
+    .where('framework_id', '=', frameworkId)
+    .where('code', 'in', codes)
+    .orderBy('position')
+    .execute();
+}
