@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.service.js';
 import { queueMail } from '../notifications/mail.service.js';
 import { isOpen, type ProgrammeView } from '../programmes/programme.presenter.js';
-import { getProgrammeForApplying } from '../programmes/programme.read.service.js';
+import { getProgrammeForApplying, holdProgrammeForSubmission } from '../programmes/programme.read.service.js';
 import { ineligibleReasons } from '../programmes/questions.js';
 import { type FormValues, formValues } from './applicant.presenter.js';
 import { canEdit, requireLearner } from './application.policy.js';
@@ -173,10 +173,11 @@ export async function submitApplication(
   raw: Record<string, unknown>,
 ): Promise<SubmitOutcome> {
   const learner = requireLearner(actor);
-  const programme = await programmeFor(deps, programmeId);
+  await programmeFor(deps, programmeId); // NOT_FOUND before any transaction for unknown or unpublished ids
   const now = deps.clock.now();
   const key = idempotencyKey.safeParse(raw.idempotencyKey);
   return transaction(deps, async (tx) => {
+    const programme = await holdProgrammeForSubmission(tx, programmeId);
     const own = await repo.findOwnApplication(tx, learner.userId, programme.id, { lock: true });
     if (!own) throw noDraft();
     if (!canEdit(own.status)) {

@@ -1,9 +1,11 @@
+import type { Database } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { isOpen, type ProgrammeView, presentProgramme } from './programme.presenter.js';
 import {
   findProgramme,
+  findProgrammeForShare,
   findProgrammeInOrg,
   listPublicProgrammes,
   type PublicFilter,
@@ -31,6 +33,18 @@ export async function getProgrammeForApplying(
 ): Promise<{ programme: ProgrammeView; open: boolean }> {
   const programme = await getPublicProgramme(deps, id);
   return { programme, open: isOpen(programme, deps.clock.now()) };
+}
+
+/**
+ * Inside an application's submit transaction: the programme as it stands under a share lock, so its questions
+ * cannot change between validating the answers and storing them.
+ */
+export async function holdProgrammeForSubmission(tx: Database, id: string): Promise<ProgrammeView> {
+  const row = await findProgrammeForShare(tx, id);
+  if (!row || (row.status !== 'published' && row.status !== 'closed')) {
+    throw new AppError('NOT_FOUND', 'プログラムが見つかりません');
+  }
+  return presentProgramme(row);
 }
 
 export async function searchPublicProgrammes(deps: Deps, filter: PublicFilter): Promise<ProgrammeView[]> {

@@ -33,6 +33,14 @@ export async function lockProgramme(db: Database, id: string): Promise<void> {
   await sql`select id from programmes where id = ${id} for update`.execute(db);
 }
 
+/**
+ * Holds a programme for the rest of the transaction against changes (its question edits take FOR UPDATE), while
+ * any number of submissions hold it together. Returns the row as it is under the lock.
+ */
+export function findProgrammeForShare(db: Database, id: string): Promise<ProgrammeRow | undefined> {
+  return base(db).where('p.id', '=', id).forShare('p').executeTakeFirst();
+}
+
 export type PublicFilter = {
   layer?: 2 | 3 | undefined;
   organisationId?: string | undefined;
