@@ -64,13 +64,19 @@ export class PublicCache {
     return this.entries.size;
   }
 
+  /** The version read less than refreshMs ago (and no local edit since), or undefined when it is due. */
+  private freshVersion(): number | undefined {
+    const edits = localEdits.get(this.deps.db) ?? 0;
+    if (edits !== this.seenEdits || performance.now() - this.readAt >= this.refreshMs) return undefined;
+    return this.known;
+  }
+
   /** The public content version, read from the database at most once per refreshMs (single flight). */
   version(): Promise<number> {
+    const fresh = this.freshVersion();
+    if (fresh !== undefined) return Promise.resolve(fresh);
     const edits = localEdits.get(this.deps.db) ?? 0;
     const t = performance.now();
-    if (this.known !== undefined && edits === this.seenEdits && t - this.readAt < this.refreshMs) {
-      return Promise.resolve(this.known);
-    }
     if (!this.reading) {
       // The window starts when the query starts: an edit committed at T is seen by a read starting ≤ T+refreshMs.
       this.readAt = t;
@@ -115,7 +121,16 @@ export class PublicCache {
 
   /** The cached value for `key` if there is a current one; never loads. */
   async peek<T>(key: string): Promise<T | undefined> {
-    const version = await this.version();
+    return (
+      this.peekSync<T>(key) ??
+      (this.lookup(key, await this.version(), this.deps.clock.now().getTime())?.value as T | undefined)
+    );
+  }
+
+  /** peek without waiting: undefined also when the version is due for a re-read (then use peek). */
+  peekSync<T>(key: string): T | undefined {
+    const version = this.freshVersion();
+    if (version === undefined) return undefined;
     return this.lookup(key, version, this.deps.clock.now().getTime())?.value as T | undefined;
   }
 

@@ -7,6 +7,6 @@ export const PRIVACY_NOTICE_VERSION = '2026-11-25';
 
 /**
  * Days after a programme closes before its applicants' personal data is anonymised (issue 3, item 8).
- * TODO(lead): read the configured value once the retention setting exists in config.ts.
+ * The page shows config.retentionDays (RETENTION_DAYS); this is its default.
  */
 export const DEFAULT_RETENTION_DAYS = 365;

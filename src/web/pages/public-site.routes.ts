@@ -11,7 +11,9 @@ import { buildSitemap } from './sitemap.js';
 export function publicSiteRoutes(cache: PublicCache) {
   const app = new Hono<AppEnv>();
   app.get('/faq', (c) => servePublic(c, cache, '/faq', buildFaqPage()));
-  app.get('/privacy', (c) => servePublic(c, cache, '/privacy', buildPrivacyPage()));
+  app.get('/privacy', (c) =>
+    servePublic(c, cache, '/privacy', buildPrivacyPage(c.get('deps').config.retentionDays)),
+  );
   app.get('/accessibility', (c) => servePublic(c, cache, '/accessibility', buildAccessibilityPage()));
   app.get('/sitemap.xml', async (c) => {
     const deps = c.get('deps');

@@ -13,6 +13,7 @@ import {
   catalogueSearch,
   hasConditions,
   KEYWORD_MAX,
+  PAGE_SIZE,
   toPublicFilter,
 } from './public-filter.js';
 
@@ -135,23 +136,66 @@ function FilterForm(props: { q: CatalogueQuery; facets: Facets }) {
   );
 }
 
-/** `/programmes`: the catalogue, one cacheable page per canonical query. */
+/** Links to the other pages of the results, keeping the conditions; the current page is text. */
+function Pager(props: { q: CatalogueQuery; page: number; pages: number }) {
+  const { q, page, pages } = props;
+  if (pages <= 1) return null;
+  const href = (n: number) => `/programmes${catalogueSearch({ ...q, page: n })}`;
+  return (
+    <nav class="pager" aria-label="検索結果のページ">
+      <ul class="pagination">
+        {page > 1 ? (
+          <li>
+            <a href={href(page - 1)} rel="prev">
+              前のページ
+            </a>
+          </li>
+        ) : null}
+        {Array.from({ length: pages }, (_, i) => i + 1).map((n) => (
+          <li>
+            {n === page ? (
+              <span aria-current="page">{n}ページ目(表示中)</span>
+            ) : (
+              <a href={href(n)}>{n}ページ目</a>
+            )}
+          </li>
+        ))}
+        {page < pages ? (
+          <li>
+            <a href={href(page + 1)} rel="next">
+              次のページ
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
+
+/**
+ * `/programmes`: the catalogue, one cacheable page per canonical query, PAGE_SIZE results a page (a long
+ * list is hard to scan, and a smaller page is cheaper to send to every visitor).
+ */
 export function buildCatalogue(deps: Deps, q: CatalogueQuery): PublicBuilder {
   return async (now) => {
     const all = await searchPublicProgrammes(deps, {});
     const results = hasConditions(q) ? await searchPublicProgrammes(deps, toPublicFilter(q, now)) : all;
     const facets = await facetsOf(deps, all);
     const conditions = describeConditions(q, facets);
+    const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
+    const page = Math.min(q.page ?? 1, pages);
+    const shown = results.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     const count = `${results.length}件`;
     const heading = conditions.length
       ? `検索結果 ${count}(${conditions.join('、')})`
       : `すべてのプログラム ${count}`;
+    const pageNote = pages > 1 ? `(${page}/${pages}ページ)` : '';
     return {
       // The count is in the title, which a screen reader reads first after the (no-JS) page load.
-      title: conditions.length ? `プログラムを探す: ${count}(${conditions.join('、')})` : 'プログラムを探す',
+      title: `プログラムを探す: ${conditions.length ? `${count}(${conditions.join('、')})` : count}${pageNote}`,
       description:
         'マナビDX Quest のケーススタディ教育プログラム(2層)と地域企業協働プログラム(3層)を、区分・地域・実施形式・募集状況・スキルで探せます。',
-      path: `/programmes${catalogueSearch(q)}`,
+      path: `/programmes${catalogueSearch({ ...q, page })}`,
       validUntil: nextWindowChange(all, now),
       body: (
         <>
@@ -165,6 +209,11 @@ export function buildCatalogue(deps: Deps, q: CatalogueQuery): PublicBuilder {
             <h2 id="h-results" class="result-count">
               {heading}
             </h2>
+            {pages > 1 ? (
+              <p>
+                {(page - 1) * PAGE_SIZE + 1}〜{(page - 1) * PAGE_SIZE + shown.length}件目を表示しています。
+              </p>
+            ) : null}
             {results.length === 0 ? (
               <p>
                 条件に合うプログラムはありません。条件を減らすか、<a href="/programmes">すべてのプログラム</a>
@@ -172,11 +221,12 @@ export function buildCatalogue(deps: Deps, q: CatalogueQuery): PublicBuilder {
               </p>
             ) : (
               <ul class="programme-list">
-                {results.map((p) => (
+                {shown.map((p) => (
                   <ProgrammeCard p={p} now={now} />
                 ))}
               </ul>
             )}
+            <Pager q={q} page={page} pages={pages} />
           </section>
         </>
       ),

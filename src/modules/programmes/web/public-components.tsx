@@ -1,6 +1,6 @@
 import { formatJst } from '../../../lib/clock.js';
 import { prefectureName } from '../../organisations/prefectures.js';
-import { FORMAT_LABEL, feeLabel, LAYER_LABEL, LAYER_SHORT } from '../programme.labels.js';
+import { FORMAT_LABEL, feeLabel, LAYER_LABEL } from '../programme.labels.js';
 import { isOpen, type ProgrammeView } from '../programme.presenter.js';
 
 /** Where a programme's application window stands at `now`, as the public sees it. */
@@ -56,18 +56,15 @@ export function ProgrammeCard(props: { p: ProgrammeView; now: Date; level?: 2 | 
       <Heading id={titleId} class="programme-card-title">
         <a href={`/programmes/${p.id}`}>{p.title}</a>
       </Heading>
+      {/* Layer and format as tags, so the facts below need not repeat them. */}
       <p class="programme-card-tags">
-        <WindowBadge state={state} /> <span class="tag">{LAYER_SHORT[p.layer]}</span>{' '}
+        <WindowBadge state={state} /> <span class="tag">{LAYER_LABEL[p.layer]}</span>{' '}
         <span class="tag">{FORMAT_LABEL[p.format]}</span>
       </p>
       {p.summary ? <p class="programme-card-summary">{p.summary}</p> : null}
       <dl class="programme-facts">
         <dt>運営</dt>
         <dd>{p.organisationName}</dd>
-        <dt>区分</dt>
-        <dd>{LAYER_LABEL[p.layer]}</dd>
-        <dt>実施形式</dt>
-        <dd>{FORMAT_LABEL[p.format]}</dd>
         <dt>地域</dt>
         <dd>{regionsLabel(p)}</dd>
         <dt>受講料</dt>

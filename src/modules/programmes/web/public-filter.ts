@@ -16,7 +16,11 @@ export type CatalogueQuery = {
   open: boolean;
   skill?: string;
   q?: string;
+  /** 1-based page of the results (PAGE_SIZE a page). */
+  page?: number;
 };
+
+export const PAGE_SIZE = 20;
 
 export const KEYWORD_MAX = 100;
 
@@ -33,6 +37,7 @@ const schema = z.object({
     .optional()
     .catch(undefined),
   q: z.string().transform(normalizeText).pipe(z.string().min(1).max(KEYWORD_MAX)).optional().catch(undefined),
+  page: z.coerce.number().int().min(2).max(1000).optional().catch(undefined),
 });
 
 export function parseCatalogueQuery(params: Record<string, string | undefined>): CatalogueQuery {
@@ -44,6 +49,7 @@ export function parseCatalogueQuery(params: Record<string, string | undefined>):
   if (r.format) out.format = r.format;
   if (r.skill) out.skill = r.skill;
   if (r.q) out.q = r.q;
+  if (r.page) out.page = r.page;
   return out;
 }
 
@@ -60,6 +66,7 @@ export function catalogueSearch(q: CatalogueQuery): string {
   if (q.format) p.set('format', q.format);
   if (q.skill) p.set('skill', q.skill);
   if (q.open) p.set('open', '1');
+  if (q.page && q.page > 1) p.set('page', String(q.page));
   const s = p.toString();
   return s ? `?${s}` : '';
 }
@@ -76,6 +83,7 @@ export function toPublicFilter(q: CatalogueQuery, now: Date): PublicFilter {
   };
 }
 
+/** Whether any search condition narrows the list (the page number does not). */
 export function hasConditions(q: CatalogueQuery): boolean {
-  return catalogueSearch(q) !== '';
+  return catalogueSearch({ ...q, page: undefined }) !== '';
 }

@@ -97,7 +97,7 @@ describe.each(dbKinds())('public catalogue and programme pages on %s', (kind) =>
     expect(html.match(/<h1[ >]/g)).toHaveLength(1);
     const card = html.slice(html.indexOf(`id="p-${ids.online}"`));
     expect(text(card.slice(0, card.indexOf('</li>')))).toMatch(
-      /募集中 2層 オンライン .*ケーススタディ事業者 .*全国\(オンライン\) .*22,000円\(税込\) .*\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} 〜 .*\(日本時間\)/,
+      /募集中 ケーススタディ教育プログラム\(2層\) オンライン .*ケーススタディ事業者 .*全国\(オンライン\) .*22,000円\(税込\) .*\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} 〜 .*\(日本時間\)/,
     );
     const past = html.slice(html.indexOf(`id="p-${ids.past}"`));
     expect(past.slice(0, past.indexOf('</li>'))).toContain('募集終了');
@@ -235,6 +235,26 @@ describe.each(dbKinds())('public catalogue and programme pages on %s', (kind) =>
     expect(html).toContain('href="/login/link"');
     expect(html).toContain('href="/login/staff"');
     expect(html).toContain('href="/programmes?open=1"');
+  });
+
+  it('pages long results, 20 a page, keeping the conditions in the links', async () => {
+    const org = await makeOrg(env, 'regional_hub', 'ページ送りハブ');
+    for (let i = 1; i <= 25; i++)
+      await makeProgramme(env, org, { title: `ページ送り ${String(i).padStart(2, '0')}` });
+    const first = await page(`/programmes?org=${org}`);
+    expect(resultTitles(first)).toHaveLength(20);
+    expect(first).toContain('検索結果 25件(ページ送りハブ)');
+    expect(first).toContain('1〜20件目を表示しています。');
+    expect(first).toContain(`<a href="/programmes?org=${org}&amp;page=2" rel="next">次のページ</a>`);
+    expect(first).toContain('<span aria-current="page">1ページ目(表示中)</span>');
+    const second = await page(`/programmes?org=${org}&page=2`);
+    expect(resultTitles(second)).toHaveLength(5);
+    expect(second).toContain('21〜25件目を表示しています。');
+    expect(second).toContain(`<a href="/programmes?org=${org}" rel="prev">前のページ</a>`);
+    expect(new Set([...resultTitles(first), ...resultTitles(second)]).size).toBe(25);
+    expect((await get(`/programmes?org=${org}&page=1`)).headers.get('location')).toBe(
+      `/programmes?org=${org}`,
+    );
   });
 
   it('serves the FAQ, privacy and accessibility pages with one h1 and meta tags', async () => {
