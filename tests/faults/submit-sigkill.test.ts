@@ -27,7 +27,14 @@ async function openDb(where: { url?: string; dataDir?: string }): Promise<DbHand
 
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [path.resolve('dist/main.js'), 'serve'], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'error', SECRET_KEY: SECRET, SEED_DEMO: 'false', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      SECRET_KEY: SECRET,
+      SEED_DEMO: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -49,15 +56,24 @@ function exited(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => proc.once('exit', () => resolve()));
 }
 
-async function setup(db: DbHandle['db']): Promise<{ programmeId: string; learners: Learner[]; questionId: string }> {
+async function setup(
+  db: DbHandle['db'],
+): Promise<{ programmeId: string; learners: Learner[]; questionId: string }> {
   await migrateToLatest(db);
   const org = await db
     .insertInto('organisations')
-    .values({ kind: 'regional_hub', name: `ハブ ${randomBytes(3).toString('hex')}`, name_en: null, prefecture_code: 13 })
+    .values({
+      kind: 'regional_hub',
+      name: `ハブ ${randomBytes(3).toString('hex')}`,
+      name_en: null,
+      prefecture_code: 13,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const questionId = 'qmotivation';
-  const extra: ExtraQuestion[] = [{ id: questionId, label: '志望動機', kind: 'short_text', required: true, options: [] }];
+  const extra: ExtraQuestion[] = [
+    { id: questionId, label: '志望動機', kind: 'short_text', required: true, options: [] },
+  ];
   const now = Date.now();
   const p = await db
     .insertInto('programmes')
@@ -82,7 +98,16 @@ async function setup(db: DbHandle['db']): Promise<{ programmeId: string; learner
     const email = `fault-${i}-${randomBytes(3).toString('hex')}@example.jp`;
     const u = await db
       .insertInto('users')
-      .values({ email, display_name: `受講者${i}`, kind: 'learner', password_hash: null, password_changed_at: null, totp_secret_enc: null, totp_enrolled_at: null, totp_last_step: null })
+      .values({
+        email,
+        display_name: `受講者${i}`,
+        kind: 'learner',
+        password_hash: null,
+        password_changed_at: null,
+        totp_secret_enc: null,
+        totp_enrolled_at: null,
+        totp_last_step: null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const token = randomBytes(32).toString('base64url');
@@ -103,9 +128,21 @@ async function setup(db: DbHandle['db']): Promise<{ programmeId: string; learner
       .execute();
     await db
       .insertInto('applications')
-      .values({ programme_id: p.id, applicant_user_id: u.id, status: 'draft', eligibility_answers: '{}', answers: '{}' })
+      .values({
+        programme_id: p.id,
+        applicant_user_id: u.id,
+        status: 'draft',
+        eligibility_answers: '{}',
+        answers: '{}',
+      })
       .execute();
-    learners.push({ userId: u.id, token, csrfSeed: randomBytes(32).toString('base64url'), key: randomBytes(24).toString('base64url'), email });
+    learners.push({
+      userId: u.id,
+      token,
+      csrfSeed: randomBytes(32).toString('base64url'),
+      key: randomBytes(24).toString('base64url'),
+      email,
+    });
   }
   return { programmeId: p.id, learners, questionId };
 }
@@ -129,7 +166,10 @@ async function submit(port: number, programmeId: string, questionId: string, l: 
     method: 'POST',
     body,
     redirect: 'manual',
-    headers: { cookie: `dxq_session=${l.token}; dxq_csrf=${l.csrfSeed}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      cookie: `dxq_session=${l.token}; dxq_csrf=${l.csrfSeed}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     signal: AbortSignal.timeout(20_000),
   });
   await res.arrayBuffer();
@@ -142,7 +182,9 @@ describe(`submissions survive SIGKILL of the server (${kind})`, () => {
     for (const c of cleanups.reverse()) await c();
   });
 
-  it('stores every acknowledged submission exactly once, and the rest can be resubmitted', { timeout: 240_000 }, async () => {
+  it('stores every acknowledged submission exactly once, and the rest can be resubmitted', {
+    timeout: 240_000,
+  }, async () => {
     let where: { url?: string; dataDir?: string };
     if (kind === 'postgres') {
       const created = await createPostgresDatabase();
@@ -153,7 +195,9 @@ describe(`submissions survive SIGKILL of the server (${kind})`, () => {
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       where = { dataDir: dir };
     }
-    const serverEnv = where.url ? { DATABASE_URL: where.url } : { DATA_DIR: where.dataDir ?? '' };
+    const serverEnv: Record<string, string> = where.url
+      ? { DATABASE_URL: where.url }
+      : { DATA_DIR: where.dataDir ?? '' };
     let h = await openDb(where);
     const { programmeId, learners, questionId } = await setup(h.db);
     await h.close();
@@ -213,10 +257,18 @@ describe(`submissions survive SIGKILL of the server (${kind})`, () => {
         .where('to_status', '=', 'submitted')
         .execute();
       expect(history).toHaveLength(N);
-      const mails = await h.db.selectFrom('mail_outbox').select('to_address').where('template', '=', 'application_received').execute();
+      const mails = await h.db
+        .selectFrom('mail_outbox')
+        .select('to_address')
+        .where('template', '=', 'application_received')
+        .execute();
       expect(mails).toHaveLength(N);
       expect(new Set(mails.map((m) => m.to_address)).size).toBe(N);
-      const audits = await h.db.selectFrom('audit_log').select('id').where('action', '=', 'applications.submitted').execute();
+      const audits = await h.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('action', '=', 'applications.submitted')
+        .execute();
       expect(audits).toHaveLength(N);
     } finally {
       await h.close();
