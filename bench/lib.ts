@@ -39,7 +39,11 @@ export function tempDataDir(): string {
 export type Server = { url: string; proc: ChildProcess; stop: () => Promise<void> };
 
 /** Starts `dxq serve` (compiled build) with the given environment and waits until it answers. */
-export async function startServer(env: Record<string, string>, port: number, role = 'serve'): Promise<Server> {
+export async function startServer(
+  env: Record<string, string>,
+  port: number,
+  role = 'serve',
+): Promise<Server> {
   const proc = spawn(process.execPath, [path.resolve('dist/main.js'), role], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -12,7 +12,9 @@ async function measure(base: string, paths: Record<string, string>) {
   const results: Record<string, WrkResult[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, p] of Object.entries(paths)) {
-      (results[name] ??= []).push(wrk(`${base}${p}`, { connections: 50, seconds: SECONDS }));
+      const list = results[name] ?? [];
+      list.push(wrk(`${base}${p}`, { connections: 50, seconds: SECONDS }));
+      results[name] = list;
     }
   }
   const rows = Object.entries(results).map(([name, rs]) => ({
@@ -36,8 +38,13 @@ async function editPropagation(url: string, programmeId: string, instances: stri
   const marker = `更新テスト ${Date.now()}`;
   for (const base of instances) await fetch(`${base}/programmes/${programmeId}`); // warm caches
   const t0 = Date.now();
-  await client.query('update programmes set title = $1, updated_at = now() where id = $2', [marker, programmeId]);
-  await client.query("update content_versions set version = version + 1, updated_at = now() where key = 'public'");
+  await client.query('update programmes set title = $1, updated_at = now() where id = $2', [
+    marker,
+    programmeId,
+  ]);
+  await client.query(
+    "update content_versions set version = version + 1, updated_at = now() where key = 'public'",
+  );
   const seen: number[] = [];
   for (const base of instances) {
     for (;;) {
@@ -49,7 +56,9 @@ async function editPropagation(url: string, programmeId: string, instances: stri
     seen.push(Date.now() - t0);
   }
   await client.end();
-  console.log(`edit visible on ${instances.length} instances after: ${seen.map((s) => `${s} ms`).join(', ')}`);
+  console.log(
+    `edit visible on ${instances.length} instances after: ${seen.map((s) => `${s} ms`).join(', ')}`,
+  );
 }
 
 async function main() {
@@ -66,7 +75,9 @@ async function main() {
     const dataDir = tempDataDir();
     const ids = await seedBenchData({ dataDir, programmes: 60 });
     const s = await startServer({ DATA_DIR: dataDir, SEED_DEMO: 'false' }, 3601);
-    console.log('\nPGlite (embedded), 1 instance\n| page | req/s (median) | vs static | p99 (median) | errors |\n|---|---|---|---|---|');
+    console.log(
+      '\nPGlite (embedded), 1 instance\n| page | req/s (median) | vs static | p99 (median) | errors |\n|---|---|---|---|---|',
+    );
     await measure(s.url, paths(ids));
     await s.stop();
   }
@@ -74,10 +85,16 @@ async function main() {
     const db = await freshPostgres();
     try {
       const ids = await seedBenchData({ databaseUrl: db.url, programmes: 60 });
-      const env = { DATABASE_URL: db.url, SECRET_KEY: 'bench-secret-key-bench-secret-key-0123', SEED_DEMO: 'false' };
+      const env = {
+        DATABASE_URL: db.url,
+        SECRET_KEY: 'bench-secret-key-bench-secret-key-0123',
+        SEED_DEMO: 'false',
+      };
       const a = await startServer(env, 3602);
       const b = await startServer(env, 3603);
-      console.log('\nPostgreSQL, 1 instance measured (a second one running for the edit test)\n| page | req/s (median) | vs static | p99 (median) | errors |\n|---|---|---|---|---|');
+      console.log(
+        '\nPostgreSQL, 1 instance measured (a second one running for the edit test)\n| page | req/s (median) | vs static | p99 (median) | errors |\n|---|---|---|---|---|',
+      );
       await measure(a.url, paths(ids));
       await editPropagation(db.url, ids[7] ?? '', [a.url, b.url]);
       await a.stop();

@@ -8,10 +8,19 @@ import { createLogger } from '../../src/lib/log.js';
 
 export async function seedBenchData(opts: { databaseUrl?: string; dataDir?: string; programmes: number }) {
   const handle = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, poolSize: 4 });
-  const deps = { db: handle.db, dbKind: handle.kind, config: testConfig(), clock: systemClock, log: createLogger('silent') };
+  const deps = {
+    db: handle.db,
+    dbKind: handle.kind,
+    config: testConfig(),
+    clock: systemClock,
+    log: createLogger('silent'),
+  };
   await migrateToLatest(handle.db);
   await seedDemo(deps);
-  const orgs = await handle.db.selectFrom('organisations').select(['id', 'kind', 'prefecture_code']).execute();
+  const orgs = await handle.db
+    .selectFrom('organisations')
+    .select(['id', 'kind', 'prefecture_code'])
+    .execute();
   const runners = orgs.filter((o) => o.kind === 'regional_hub' || o.kind === 'case_study_operator');
   const now = Date.now();
   const ids: string[] = [];
