@@ -14,7 +14,7 @@ export const LIMITS = { fullName: 100, furigana: 100, email: 254, affiliation: 2
  * The notice version stored with each consent (consent_notice_version) is the privacy policy's: the form
  * shows its summary (web/apply-notice.tsx) and links to /privacy, so both change together.
  */
-export { PRIVACY_NOTICE_VERSION } from '../../web/pages/privacy.js';
+export { PRIVACY_NOTICE_VERSION } from './privacy-notice.js';
 
 export const OCCUPATIONS = ['student', 'worker'] as const;
 export type Occupation = (typeof OCCUPATIONS)[number];

@@ -1,20 +1,11 @@
 import type { ApplicationStatus } from '../../db/schema.js';
 import { type Deps, transaction } from '../../deps.js';
 import { systemActor } from '../../lib/actor.js';
-import { DEFAULT_RETENTION_DAYS } from '../../web/pages/privacy.js';
 import { audit } from '../audit/audit.service.js';
 import {
   anonymiseApplicationsOfProgramme,
   listProgrammesDueForAnonymisation,
 } from './retention.repository.js';
-
-/**
- * How long applicants' personal data is kept after recruitment for a programme ended (SECURITY.md 個人情報;
- * issue 3 §8: configurable, default 365 days). It is the number the privacy policy states (/privacy), so
- * the two cannot drift apart. config.ts belongs to the foundation: until an env var (e.g.
- * APPLICANT_RETENTION_DAYS) is wired there, this is the period; callers may pass another one.
- */
-export const APPLICANT_RETENTION_DAYS: number = DEFAULT_RETENTION_DAYS;
 
 /**
  * Applications that are never anonymised: accepted and enrolled learners are the programme's participants,
@@ -37,7 +28,8 @@ export async function anonymiseExpiredApplicants(
   deps: Deps,
   opts: { retentionDays?: number } = {},
 ): Promise<RetentionResult> {
-  const retentionDays = opts.retentionDays ?? APPLICANT_RETENTION_DAYS;
+  // RETENTION_DAYS (config.retentionDays), the period /privacy states; tests may pass another.
+  const retentionDays = opts.retentionDays ?? deps.config.retentionDays;
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   const due = await listProgrammesDueForAnonymisation(deps.db, cutoff, RETAINED_STATUSES);

@@ -9,7 +9,7 @@ import { makeProgramme } from '../../test/factories.js';
 import { RETENTION_JOB } from './application.jobs.js';
 import { answerEligibility, submitApplication } from './application.service.js';
 import { moveStatus } from './application-status.repository.js';
-import { APPLICANT_RETENTION_DAYS, anonymiseExpiredApplicants } from './retention.service.js';
+import { anonymiseExpiredApplicants } from './retention.service.js';
 
 const DAY = 24 * 3_600_000;
 const FILLED = {
@@ -145,7 +145,7 @@ describe.each(dbKinds())('retention of applicant data on %s', (kind) => {
     expect(audit[0]).toMatchObject({ actor_user_id: null, subject_type: 'programme' });
     expect(audit[0]?.details).toMatchObject({
       count: 3,
-      retentionDays: APPLICANT_RETENTION_DAYS,
+      retentionDays: env.config.retentionDays,
       system: 'applications.retention',
     });
 
@@ -158,10 +158,10 @@ describe.each(dbKinds())('retention of applicant data on %s', (kind) => {
     const p = await closedProgramme(closesAt, { submitted: ['submitted'] });
     try {
       // (Other tests' programmes may come due on the way: only this programme's row is asserted.)
-      env.clock.set(new Date(closesAt.getTime() + APPLICANT_RETENTION_DAYS * DAY));
+      env.clock.set(new Date(closesAt.getTime() + env.config.retentionDays * DAY));
       await anonymiseExpiredApplicants(env);
       expect((await row(p.ids.submitted ?? '')).anonymised_at).toBeNull();
-      env.clock.set(new Date(closesAt.getTime() + APPLICANT_RETENTION_DAYS * DAY + 1000));
+      env.clock.set(new Date(closesAt.getTime() + env.config.retentionDays * DAY + 1000));
       await anonymiseExpiredApplicants(env);
       expect((await row(p.ids.submitted ?? '')).anonymised_at).not.toBeNull();
     } finally {

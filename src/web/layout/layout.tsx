@@ -25,27 +25,30 @@ export type PageMeta = {
 
 type NavItem = { href: string; label: string };
 
-// Labels for the public-site links (issue 3). TODO(lead): move into the message catalogue in lib/i18n.ts.
-const PUBLIC_LABEL = {
-  ja: { catalogue: 'プログラムを探す', faq: 'よくある質問' },
-  en: { catalogue: 'Find a programme', faq: 'FAQ' },
-} as const;
-
 function navItems(ctx: PageCtx): NavItem[] {
   const a = ctx.actor;
   const items: NavItem[] = [
     { href: '/', label: t(ctx.locale, 'nav.home') },
-    { href: '/programmes', label: PUBLIC_LABEL[ctx.locale].catalogue },
+    { href: '/programmes', label: t(ctx.locale, 'nav.catalogue') },
   ];
   if (a.type === 'staff') {
     items.push({ href: '/dashboard', label: t(ctx.locale, 'nav.dashboard') });
     items.push({ href: '/admin/organisations', label: t(ctx.locale, 'nav.organisations') });
+    if (a.org.kind === 'case_study_operator' || a.org.kind === 'regional_hub') {
+      items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
+      items.push({ href: '/admin/applications', label: t(ctx.locale, 'nav.applications') });
+    }
     if (a.org.kind === 'secretariat') {
+      items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
+      items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
       items.push({ href: '/admin/audit', label: t(ctx.locale, 'nav.audit') });
       items.push({ href: '/admin/outbox', label: t(ctx.locale, 'nav.outbox') });
     }
   }
-  if (a.type === 'learner') items.push({ href: '/dashboard', label: t(ctx.locale, 'nav.dashboard') });
+  if (a.type === 'learner') {
+    items.push({ href: '/dashboard', label: t(ctx.locale, 'nav.dashboard') });
+    items.push({ href: '/my/applications', label: t(ctx.locale, 'nav.myApplications') });
+  }
   if (a.type === 'staff' || a.type === 'learner')
     items.push({ href: '/account', label: t(ctx.locale, 'nav.account') });
   return items;
@@ -134,7 +137,7 @@ export function Layout(props: { ctx: PageCtx; title: string; meta?: PageMeta; ch
           <div class="container">
             <ul class="footer-links">
               <li>
-                <a href="/faq">{PUBLIC_LABEL[ctx.locale].faq}</a>
+                <a href="/faq">{t(ctx.locale, 'footer.faq')}</a>
               </li>
               <li>
                 <a href="/privacy">{t(ctx.locale, 'footer.privacy')}</a>

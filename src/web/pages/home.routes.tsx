@@ -23,7 +23,25 @@ export function homeRoutes(cache: PublicCache) {
         <>
           <h1>マイページ</h1>
           <p>{a.displayName} さん、ようこそ。</p>
-          <p>申込みや修了証は、各機能の公開後にこのページに表示されます。</p>
+          <ul class="card-list">
+            <li class="card">
+              <h2>申込み状況</h2>
+              <p>
+                申し込んだプログラムと選考の状況を確認できます。申込みの取下げや、登録データのダウンロードもここから行えます。
+              </p>
+              <p>
+                <a href="/my/applications">申込み状況を見る</a>
+              </p>
+            </li>
+            <li class="card">
+              <h2>プログラムを探す</h2>
+              <p>募集中のケーススタディ教育プログラム(2層)と地域企業協働プログラム(3層)を探せます。</p>
+              <p>
+                <a href="/programmes?open=1">募集中のプログラム</a>
+              </p>
+            </li>
+          </ul>
+          <p>修了証(オープンバッジ)は、発行されるとこのページに表示されます。</p>
         </>,
       );
     }

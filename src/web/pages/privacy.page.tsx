@@ -1,11 +1,11 @@
-import { DEFAULT_RETENTION_DAYS, PRIVACY_NOTICE_VERSION } from './privacy.js';
+import { PRIVACY_NOTICE_VERSION } from './privacy.js';
 import type { PublicBuilder } from './public-page.js';
 
 /**
  * /privacy. 個人情報保護法: 利用目的 (17条, 21条), provision to third parties with consent (27条), safety
  * measures (23条), requests for disclosure, correction, suspension and deletion (33条〜35条).
  */
-export function buildPrivacyPage(retentionDays = DEFAULT_RETENTION_DAYS): PublicBuilder {
+export function buildPrivacyPage(retentionDays: number): PublicBuilder {
   return async () => ({
     title: 'プライバシーポリシー',
     description:

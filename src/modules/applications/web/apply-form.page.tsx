@@ -25,6 +25,8 @@ export type FormPageProps = {
   idempotencyKey: string;
   savedAt?: Date | undefined;
   justSaved?: boolean;
+  /** RETENTION_DAYS, stated in the notice. */
+  retentionDays: number;
 };
 
 function pledgeText(p: ProgrammeView): string {
@@ -136,7 +138,7 @@ export function ApplyFormPage(p: FormPageProps) {
             />
           </>
         ) : null}
-        <PrivacyNotice organisationName={prog.organisationName} />
+        <PrivacyNotice organisationName={prog.organisationName} retentionDays={p.retentionDays} />
         <ConsentCheckbox
           name="consentPurpose"
           label={FIELD_LABELS.consentPurpose}

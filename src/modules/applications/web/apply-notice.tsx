@@ -1,5 +1,4 @@
 import { PRIVACY_NOTICE_VERSION } from '../application.schema.js';
-import { APPLICANT_RETENTION_DAYS } from '../retention.service.js';
 
 /**
  * 個人情報保護法 21条: the purpose of use is shown before the data is collected; 27条: provision to a third
@@ -7,7 +6,7 @@ import { APPLICANT_RETENTION_DAYS } from '../retention.service.js';
  * consent boxes and the submit button; it summarises /privacy, whose version (PRIVACY_NOTICE_VERSION) is
  * stored with each consent, so a change of meaning here needs a new version there too.
  */
-export function PrivacyNotice(p: { organisationName: string }) {
+export function PrivacyNotice(p: { organisationName: string; retentionDays: number }) {
   return (
     <section class="privacy-notice" aria-labelledby="privacy-notice-title">
       <h2 id="privacy-notice-title">個人情報の取扱いについて</h2>
@@ -29,7 +28,7 @@ export function PrivacyNotice(p: { organisationName: string }) {
         </dd>
         <dt>保存期間</dt>
         <dd>
-          募集の終了から{APPLICANT_RETENTION_DAYS}
+          募集の終了から{p.retentionDays}
           日を経過した後、個人を特定できる情報を消去して匿名化します(受講が決定した方の修了の記録を除きます)。
         </dd>
         <dt>開示・訂正・削除など</dt>

@@ -70,6 +70,7 @@ function renderState(c: AppContext, state: ApplyState, o: Overrides = {}, status
           idempotencyKey={keyFrom(o.values)}
           savedAt={state.savedAt}
           justSaved={o.justSaved ?? false}
+          retentionDays={c.get('deps').config.retentionDays}
         />,
         status,
       );
