@@ -5,8 +5,10 @@ import { hitCounter, peekCounter, resetCounter } from './rate-limit.repository.j
 export type Limit = { name: string; max: number; windowMs: number };
 
 export const LIMITS = {
-  /** Every state-changing request from one address. */
+  /** Every state-changing request from one address without a session. */
   postPerIp: { name: 'post-ip', max: 300, windowMs: 60_000 },
+  /** Every state-changing request of one signed-in account (autosaves included). */
+  postPerAccount: { name: 'post-user', max: 300, windowMs: 60_000 },
   /** Sign-in attempts (password or TOTP) from one address. */
   loginPerIp: { name: 'login-ip', max: 30, windowMs: 15 * 60_000 },
   /** Failed sign-ins against one account: after this the account answers "try later" (lock-out delay). */
