@@ -4,6 +4,10 @@ import path from 'node:path';
 import { z } from 'zod';
 
 // The one place that reads process.env (ARCHITECTURE.md). Everything else receives a Config.
+
+/** The 問い合わせ窓口 named on /privacy and /accessibility when CONTACT_NAME is unset. */
+export const DEFAULT_CONTACT_NAME = 'マナビDX Quest 事務局';
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -42,6 +46,8 @@ const envSchema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
+  CONTACT_NAME: z.string().trim().min(1).max(100).default(DEFAULT_CONTACT_NAME),
+  CONTACT_EMAIL: z.string().email().max(254).optional(),
 });
 
 export type Config = {
@@ -66,6 +72,11 @@ export type Config = {
   seedDemo: boolean;
   /** Days after recruitment ends before applicants' personal data is anonymised (個人情報保護法: retention). */
   retentionDays: number;
+  /**
+   * The 問い合わせ窓口 on /privacy and /accessibility (個人情報保護法 32条: where to make requests and
+   * complaints). No address is shown, and none made up, unless CONTACT_EMAIL is set.
+   */
+  contact: { name: string; email: string | undefined };
 };
 
 export class ConfigError extends Error {}
@@ -101,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo data by default only on the embedded database (trials); a PostgreSQL deployment opts in.
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !e.DATABASE_URL,
     retentionDays: e.RETENTION_DAYS,
+    contact: { name: e.CONTACT_NAME, email: e.CONTACT_EMAIL },
   };
 }
 
@@ -151,6 +163,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     workerPollMs: 50,
     seedDemo: false,
     retentionDays: 365,
+    contact: { name: DEFAULT_CONTACT_NAME, email: undefined },
     ...overrides,
   };
 }

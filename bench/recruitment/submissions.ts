@@ -5,10 +5,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPostgres } from '../../src/db/client.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { freshPostgres, machine, median, startServer } from '../lib.js';
+import { cpuSeconds, freshPostgres, machine, median, sendAll, startServer } from '../lib.js';
 
 const CONCURRENCY = 200;
 const APPLICANTS = Number(process.env.BENCH_APPLICANTS ?? 6000);
+/** dxq instances behind the (simulated) load balancer: one per core by default, as docs/operations.md advises. */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
 const SECRET = 'bench-secret-key-bench-secret-key-0123';
 
 async function seed(url: string) {
@@ -92,52 +94,59 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
 }
 
-async function submissions(
+/** Each learner's submission as bytes on the wire, built before the clock starts. */
+function submissionRequests(
   base: string,
   programmeId: string,
   learners: { token: string; seed: string; key: string; email: string }[],
+): Buffer[] {
+  const host = new URL(base).host;
+  return learners.map((l) => {
+    const csrf = createHmac('sha256', Buffer.from(SECRET)).update(`csrf:${l.seed}`).digest('base64url');
+    const body = Buffer.from(
+      new URLSearchParams({
+        _csrf: csrf,
+        idempotencyKey: l.key,
+        fullName: '髙橋 𠮷子',
+        furigana: 'タカハシ ヨシコ',
+        email: l.email,
+        prefectureCode: '13',
+        occupation: 'worker',
+        affiliation: '株式会社ベンチ',
+        consentPurpose: 'yes',
+        consentProvision: 'yes',
+        q_qmotivation: '地域の DX に取り組みたい',
+      }).toString(),
+    );
+    const head =
+      `POST /programmes/${programmeId}/apply/submit HTTP/1.1\r\nHost: ${host}\r\n` +
+      `Cookie: dxq_session=${l.token}; dxq_csrf=${l.seed}\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+    return Buffer.concat([Buffer.from(head, 'latin1'), body]);
+  });
+}
+
+async function submissions(
+  bases: string[],
+  programmeId: string,
+  learners: { token: string; seed: string; key: string; email: string }[],
 ) {
-  let next = 0;
-  const lat: number[] = [];
-  const statuses = new Map<number, number>();
+  // The applicants are spread over the instances as a load balancer would, with the connections split evenly.
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (;;) {
-        const l = learners[next++];
-        if (!l) return;
-        const csrf = createHmac('sha256', Buffer.from(SECRET)).update(`csrf:${l.seed}`).digest('base64url');
-        const body = new URLSearchParams({
-          _csrf: csrf,
-          idempotencyKey: l.key,
-          fullName: '髙橋 𠮷子',
-          furigana: 'タカハシ ヨシコ',
-          email: l.email,
-          prefectureCode: '13',
-          occupation: 'worker',
-          affiliation: '株式会社ベンチ',
-          consentPurpose: 'yes',
-          consentProvision: 'yes',
-          q_qmotivation: '地域の DX に取り組みたい',
-        });
-        const s = performance.now();
-        const res = await fetch(`${base}/programmes/${programmeId}/apply/submit`, {
-          method: 'POST',
-          body,
-          redirect: 'manual',
-          headers: {
-            cookie: `dxq_session=${l.token}; dxq_csrf=${l.seed}`,
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-        });
-        await res.arrayBuffer();
-        lat.push(performance.now() - s);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      }
+  const runs = await Promise.all(
+    bases.map((base, i) => {
+      const url = new URL(base);
+      const mine = learners.filter((_, j) => j % bases.length === i);
+      const requests = submissionRequests(base, programmeId, mine);
+      return sendAll(url.hostname, Number(url.port), requests, CONCURRENCY / bases.length);
     }),
   );
-  const secs = (performance.now() - t0) / 1000;
-  return { rate: learners.length / secs, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), statuses };
+  const seconds = (performance.now() - t0) / 1000;
+  const results = runs.flatMap((r) => r.results);
+  const lat = results.map((r) => r.ms);
+  const statuses = new Map<number, number>();
+  for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+  return { rate: learners.length / seconds, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), statuses };
 }
 
 async function main() {
@@ -150,15 +159,43 @@ async function main() {
     const db = await freshPostgres();
     try {
       const { programmeId, learners } = await seed(db.url);
-      const server = await startServer(
-        { DATABASE_URL: db.url, SECRET_KEY: SECRET, SEED_DEMO: 'false', DATABASE_POOL_SIZE: '20' },
-        3610,
+      const servers = await Promise.all(
+        Array.from({ length: INSTANCES }, (_, i) =>
+          startServer(
+            {
+              DATABASE_URL: db.url,
+              SECRET_KEY: SECRET,
+              SEED_DEMO: 'false',
+              DATABASE_POOL_SIZE: String(Math.ceil(20 / INSTANCES)),
+            },
+            3610 + i,
+          ),
+        ),
       );
+      const bases = servers.map((x) => x.url);
       const warm = learners.splice(0, 200);
-      await submissions(server.url, programmeId, warm); // warm-up, not counted
-      const sub = await submissions(server.url, programmeId, learners);
-      await server.stop();
+      await submissions(bases, programmeId, warm); // warm-up, not counted
+      const serverPids = new Set(servers.map((x) => x.proc.pid ?? -1));
+      const cpu = () => ({
+        server: cpuSeconds((_, pid) => serverPids.has(pid)),
+        postgres: cpuSeconds((comm) => comm === 'postgres'),
+        client: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+      });
+      const before = cpu();
+      const sub = await submissions(bases, programmeId, learners);
+      const after = cpu();
+      const perSub = (k: keyof typeof before) =>
+        (((after[k] - before[k]) / learners.length) * 1000).toFixed(2);
+      console.log(
+        `  CPU per submission: server ${perSub('server')} ms, PostgreSQL ${perSub('postgres')} ms, load generator ${perSub('client')} ms`,
+      );
+      await Promise.all(servers.map((x) => x.stop()));
+      const pgBefore = cpuSeconds((comm) => comm === 'postgres');
       const ins = await bareInserts(db.url, APPLICANTS);
+      const pgAfter = cpuSeconds((comm) => comm === 'postgres');
+      console.log(
+        `  CPU per bare insert: PostgreSQL ${(((pgAfter - pgBefore) / APPLICANTS) * 1000).toFixed(2)} ms`,
+      );
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
       const counts = await c.query(

@@ -1,8 +1,11 @@
 import type { ApplicationStatus, OrganisationKind, Role } from '../db/schema.js';
 import type { LearnerActor, StaffActor } from '../lib/actor.js';
-import { isAppError } from '../lib/errors.js';
+import { type ErrorCode, isAppError } from '../lib/errors.js';
+import { newToken } from '../lib/tokens.js';
+import { answerEligibility, submitApplication } from '../modules/applications/application.service.js';
 import { makeOrg, makeUser } from './app.js';
 import type { TestEnv } from './db.js';
+import { makeProgramme } from './factories.js';
 
 /**
  * Submitted applications for desk tests, inserted directly (test data only): the applying flow has its own
@@ -106,20 +109,71 @@ export async function staffActor(
   };
 }
 
-export async function learnerActor(env: TestEnv): Promise<LearnerActor> {
+/** A learner actor with a real account; the request fields as the actor middleware would set them. */
+export async function learnerActor(
+  env: TestEnv,
+  o: Partial<Pick<LearnerActor, 'displayName' | 'ip' | 'requestId'>> = {},
+): Promise<LearnerActor> {
   const u = await makeUser(env, { kind: 'learner' });
   return {
     type: 'learner',
     userId: u.id,
     email: u.email,
-    displayName: '受講 太郎',
-    ip: null,
-    requestId: null,
+    displayName: o.displayName ?? '受講 太郎',
+    ip: o.ip ?? null,
+    requestId: o.requestId ?? null,
   };
 }
 
-/** The code of an AppError a promise rejects with, 'ok' when it resolves, 'other' for anything else. */
-export async function codeOf(p: Promise<unknown>): Promise<string> {
+/** A regional hub running one published 3層 programme that is open now (makeProgramme's defaults). */
+export async function makeHubWithProgramme(env: TestEnv): Promise<{ orgId: string; programmeId: string }> {
+  const orgId = await makeOrg(env, 'regional_hub');
+  return { orgId, programmeId: await makeProgramme(env, orgId) };
+}
+
+/**
+ * The application form as the browser posts it, complete for makeProgramme's questions (志望動機, 希望コース).
+ * The furigana is typed in hiragana on purpose: the schema stores it as katakana.
+ */
+export const FILLED_FORM = {
+  fullName: '山田 太郎',
+  furigana: 'やまだ たろう',
+  prefectureCode: '13',
+  occupation: 'worker',
+  affiliation: '株式会社テスト',
+  pledge: 'yes',
+  consentPurpose: 'yes',
+  consentProvision: 'yes',
+  q_motivation: '地域の企業と一緒に DX に取り組みたいからです。',
+  q_track: 'データ活用',
+};
+
+/** FILLED_FORM for this applicant, with an idempotency key (a fresh one unless given: a new form). */
+export function filledForm(a: LearnerActor, idempotencyKey = newToken()) {
+  return { ...FILLED_FORM, email: a.email, idempotencyKey };
+}
+
+/** Answers makeProgramme's eligibility question "yes" through the real use case: the draft's id. */
+export async function startApplication(env: TestEnv, a: LearnerActor, programmeId: string): Promise<string> {
+  const r = await answerEligibility(env, a, programmeId, { e_age: 'yes' });
+  if (!r.eligible) throw new Error('expected eligible');
+  return r.applicationId;
+}
+
+/** Starts and submits through the real use cases (unlike makeApplication): the id and number. */
+export async function submitThroughForm(
+  env: TestEnv,
+  a: LearnerActor,
+  programmeId: string,
+): Promise<{ applicationId: string; number: string }> {
+  await startApplication(env, a, programmeId);
+  const r = await submitApplication(env, a, programmeId, filledForm(a));
+  if (r.outcome !== 'submitted' || !r.number) throw new Error(`expected a new submission, got ${r.outcome}`);
+  return { applicationId: r.applicationId, number: r.number };
+}
+
+/** The code of an AppError a promise rejects with, 'ok' when it resolves, 'other: …' for anything else. */
+export async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok' | `other: ${string}`> {
   try {
     await p;
     return 'ok';

@@ -45,7 +45,7 @@ export function createApp(deps: Deps) {
   );
   app.use(session); //                             4. server-side session, idle/absolute timeouts
   app.use(csrf); //                                5. CSRF token on every state change → 403
-  app.use(rateLimit); //                           6. per-address ceiling on state changes → 429
+  app.use(rateLimit(deps)); //                     6. per-account/address ceiling on state changes → 429
   app.use(actor); //                               7. who is acting, from the session only
 
   app.route('/', homeRoutes(publicCache));

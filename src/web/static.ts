@@ -64,10 +64,13 @@ export function staticRoutes() {
     });
   });
   app.get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301));
+  // The Sitemap line takes an absolute URL (sitemaps.org); it is on BASE_URL like the sitemap's own URLs.
   app.get('/robots.txt', (c) =>
-    c.text('User-agent: *\nDisallow: /admin/\nDisallow: /account\n', 200, {
-      'Cache-Control': 'public, max-age=3600',
-    }),
+    c.text(
+      `User-agent: *\nDisallow: /admin/\nDisallow: /account\n\nSitemap: ${c.get('deps').config.baseUrl}/sitemap.xml\n`,
+      200,
+      { 'Cache-Control': 'public, max-age=3600' },
+    ),
   );
   return app;
 }

@@ -1,58 +1,29 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymous, type LearnerActor, type StaffActor } from '../../lib/actor.js';
-import { type ErrorCode, isAppError } from '../../lib/errors.js';
+import { anonymous, type LearnerActor } from '../../lib/actor.js';
 import { newToken } from '../../lib/tokens.js';
-import { makeOrg, makeUser } from '../../test/app.js';
+import {
+  codeOf,
+  FILLED_FORM,
+  filledForm,
+  learnerActor,
+  makeHubWithProgramme,
+  staffActor,
+  startApplication,
+} from '../../test/application-factories.js';
 import { createTestEnv, dbKinds, type TestEnv } from '../../test/db.js';
 import { makeProgramme } from '../../test/factories.js';
 import { PRIVACY_NOTICE_VERSION } from './application.schema.js';
 import { answerEligibility, getApplyState, saveDraft, submitApplication } from './application.service.js';
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok' | 'other'> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    return isAppError(e) ? e.code : 'other';
-  }
-}
-
-const FILLED = {
-  fullName: '山田 太郎',
-  furigana: 'やまだ たろう',
-  prefectureCode: '13',
-  occupation: 'worker',
-  affiliation: '株式会社テスト',
-  pledge: 'yes',
-  consentPurpose: 'yes',
-  consentProvision: 'yes',
-  q_motivation: '地域の企業と一緒に DX に取り組みたいからです。',
-  q_track: 'データ活用',
-};
 
 describe.each(dbKinds())('applying on %s', (kind) => {
   let env: TestEnv;
   let orgId: string;
   let programmeId: string;
 
-  async function learner(): Promise<LearnerActor> {
-    const u = await makeUser(env, { kind: 'learner' });
-    return {
-      type: 'learner',
-      userId: u.id,
-      email: u.email,
-      displayName: '受講 太郎',
-      ip: '192.0.2.7',
-      requestId: 'r',
-    };
-  }
-  const form = (a: LearnerActor, key = newToken()) => ({ ...FILLED, email: a.email, idempotencyKey: key });
-  async function started(a: LearnerActor, pid = programmeId) {
-    const r = await answerEligibility(env, a, pid, { e_age: 'yes' });
-    if (!r.eligible) throw new Error('expected eligible');
-    return r.applicationId;
-  }
+  const learner = () => learnerActor(env, { ip: '192.0.2.7', requestId: 'r' });
+  const form = filledForm;
+  const started = (a: LearnerActor, pid = programmeId) => startApplication(env, a, pid);
   async function counts() {
     const n = async (
       table: 'applications' | 'application_status_history' | 'audit_log' | 'mail_outbox' | 'jobs',
@@ -71,8 +42,7 @@ describe.each(dbKinds())('applying on %s', (kind) => {
 
   beforeAll(async () => {
     env = await createTestEnv(kind, { baseUrl: 'https://dxq.example.jp' });
-    orgId = await makeOrg(env, 'regional_hub');
-    programmeId = await makeProgramme(env, orgId);
+    ({ orgId, programmeId } = await makeHubWithProgramme(env));
   });
   afterAll(async () => {
     await env?.close();
@@ -152,7 +122,7 @@ describe.each(dbKinds())('applying on %s', (kind) => {
       furigana: 'ヤマダ タロウ',
       consent_notice_version: PRIVACY_NOTICE_VERSION,
       pledge_accepted: true,
-      answers: { motivation: FILLED.q_motivation, track: 'データ活用' },
+      answers: { motivation: FILLED_FORM.q_motivation, track: 'データ活用' },
     });
     expect(saved.consented_at?.getTime()).toBe(env.clock.now().getTime());
     const history = await env.db
@@ -295,17 +265,7 @@ describe.each(dbKinds())('applying on %s', (kind) => {
   });
 
   it('lets only learners apply: staff are refused, anonymous visitors must sign in', async () => {
-    const u = await makeUser(env, { orgId, role: 'admin' });
-    const staff: StaffActor = {
-      type: 'staff',
-      userId: u.id,
-      email: u.email,
-      displayName: '職員',
-      org: { id: orgId, kind: 'regional_hub', name: 'hub' },
-      role: 'admin',
-      ip: null,
-      requestId: null,
-    };
+    const staff = await staffActor(env, 'regional_hub', 'admin', orgId);
     for (const actor of [staff, anonymous()]) {
       const expected = actor.type === 'staff' ? 'FORBIDDEN' : 'UNAUTHENTICATED';
       expect(await codeOf(getApplyState(env, actor, programmeId))).toBe(expected);
@@ -316,7 +276,7 @@ describe.each(dbKinds())('applying on %s', (kind) => {
     const none = await env.db
       .selectFrom('applications')
       .select('id')
-      .where('applicant_user_id', '=', u.id)
+      .where('applicant_user_id', '=', staff.userId)
       .execute();
     expect(none).toEqual([]);
   });

@@ -21,6 +21,7 @@ import {
   validationError,
 } from './application.schema.js';
 import { moveStatus } from './application-status.repository.js';
+import { trySubmitInOneStatement } from './submission.service.js';
 
 // Applying (issue 3 §3, §7): eligibility → draft → submit, for learners only. Each use case: policy →
 // programme open by the server's clock → one transaction → audit → mail. No HTTP, no SQL here.
@@ -165,6 +166,9 @@ export type SubmitOutcome = {
  * draft → submitted with a number; a later one with the same idempotency key answers 'repeat' (the same
  * success page), any other 'already' — never a second row, number or mail. The deadline is the server's
  * clock to the second: at closes_at exactly the draft is refused and kept as it was.
+ *
+ * The common case (a valid first submission of an open programme's draft) is done in one statement by
+ * trySubmitInOneStatement, which writes the same rows; whenever it declines, this transaction decides.
  */
 export async function submitApplication(
   deps: Deps,
@@ -173,8 +177,10 @@ export async function submitApplication(
   raw: Record<string, unknown>,
 ): Promise<SubmitOutcome> {
   const learner = requireLearner(actor);
-  await programmeFor(deps, programmeId); // NOT_FOUND before any transaction for unknown or unpublished ids
   const now = deps.clock.now();
+  const quick = await trySubmitInOneStatement(deps, learner, programmeId, raw, now);
+  if (quick) return { outcome: 'submitted', ...quick };
+  await programmeFor(deps, programmeId); // NOT_FOUND before any transaction for unknown or unpublished ids
   const key = idempotencyKey.safeParse(raw.idempotencyKey);
   return transaction(deps, async (tx) => {
     const programme = await holdProgrammeForSubmission(tx, programmeId);

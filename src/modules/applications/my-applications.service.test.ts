@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, type LearnerActor, type StaffActor, systemActor } from '../../lib/actor.js';
-import { type ErrorCode, isAppError } from '../../lib/errors.js';
-import { newToken } from '../../lib/tokens.js';
-import { makeOrg, makeUser } from '../../test/app.js';
+import {
+  codeOf,
+  FILLED_FORM,
+  learnerActor,
+  makeHubWithProgramme,
+  staffActor,
+  startApplication,
+  submitThroughForm,
+} from '../../test/application-factories.js';
 import { createTestEnv, dbKinds, type TestEnv } from '../../test/db.js';
 import { makeProgramme } from '../../test/factories.js';
-import { answerEligibility, submitApplication } from './application.service.js';
 import {
   exportMyData,
   getMyApplication,
@@ -14,68 +19,22 @@ import {
   withdrawApplication,
 } from './my-applications.service.js';
 
-const FILLED = {
-  fullName: '山田 太郎',
-  furigana: 'やまだ たろう',
-  prefectureCode: '13',
-  occupation: 'worker',
-  affiliation: '株式会社テスト',
-  pledge: 'yes',
-  consentPurpose: 'yes',
-  consentProvision: 'yes',
-  q_motivation: '地域の企業と一緒に DX に取り組みたいからです。',
-  q_track: 'データ活用',
-};
-
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | 'ok' | 'other'> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    return isAppError(e) ? e.code : 'other';
-  }
-}
-
 describe.each(dbKinds())("the applicant's own applications on %s", (kind) => {
   let env: TestEnv;
   let orgId: string;
   let programmeId: string;
   let staff: StaffActor;
 
-  async function learner(): Promise<LearnerActor> {
-    const u = await makeUser(env, { kind: 'learner' });
-    return {
-      type: 'learner',
-      userId: u.id,
-      email: u.email,
-      displayName: '受講 花子',
-      ip: '192.0.2.9',
-      requestId: 'r',
-    };
-  }
-  async function submitted(a: LearnerActor, pid = programmeId): Promise<string> {
-    await answerEligibility(env, a, pid, { e_age: 'yes' });
-    const r = await submitApplication(env, a, pid, { ...FILLED, email: a.email, idempotencyKey: newToken() });
-    return r.applicationId;
-  }
+  const learner = () => learnerActor(env, { displayName: '受講 花子', ip: '192.0.2.9', requestId: 'r' });
+  const submitted = async (a: LearnerActor, pid = programmeId) =>
+    (await submitThroughForm(env, a, pid)).applicationId;
   const audits = (action: string) =>
     env.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
   beforeAll(async () => {
     env = await createTestEnv(kind);
-    orgId = await makeOrg(env, 'regional_hub');
-    programmeId = await makeProgramme(env, orgId);
-    const u = await makeUser(env, { orgId, role: 'admin' });
-    staff = {
-      type: 'staff',
-      userId: u.id,
-      email: u.email,
-      displayName: '職員',
-      org: { id: orgId, kind: 'regional_hub', name: 'hub' },
-      role: 'admin',
-      ip: null,
-      requestId: null,
-    };
+    ({ orgId, programmeId } = await makeHubWithProgramme(env));
+    staff = await staffActor(env, 'regional_hub', 'admin', orgId);
   });
   afterAll(async () => {
     await env?.close();
@@ -85,7 +44,7 @@ describe.each(dbKinds())("the applicant's own applications on %s", (kind) => {
     const a = await learner();
     const id = await submitted(a);
     const other = await makeProgramme(env, orgId);
-    await answerEligibility(env, a, other, { e_age: 'yes' });
+    await startApplication(env, a, other);
     const list = await listMyApplications(env, a);
     expect(list.map((x) => [x.programmeId, x.status, x.statusLabel])).toEqual(
       expect.arrayContaining([
@@ -101,7 +60,7 @@ describe.each(dbKinds())("the applicant's own applications on %s", (kind) => {
       occupationLabel: '社会人',
       canWithdraw: true,
       answers: [
-        { questionId: 'motivation', label: '志望動機', value: FILLED.q_motivation },
+        { questionId: 'motivation', label: '志望動機', value: FILLED_FORM.q_motivation },
         { questionId: 'track', label: '希望コース', value: 'データ活用' },
       ],
     });

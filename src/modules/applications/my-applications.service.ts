@@ -1,7 +1,12 @@
+import type { Database } from '../../db/client.js';
+import type { Role } from '../../db/schema.js';
 import { type Deps, transaction } from '../../deps.js';
 import type { Actor, LearnerActor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.service.js';
+import { queueMail, recipientSchema } from '../notifications/mail.service.js';
+import type { MailTemplateData } from '../notifications/mail.templates.js';
+import { listMemberEmailsByRole } from '../organisations/org-recipients.repository.js';
 import {
   type MyApplicationDetail,
   type MyApplicationItem,
@@ -10,7 +15,9 @@ import {
 } from './applicant.presenter.js';
 import { canWithdraw, ownsApplication, requireLearner } from './application.policy.js';
 import * as repo from './application.repository.js';
+import { APPLICATION_STATUS_LABEL } from './application.transitions.js';
 import { moveStatus } from './application-status.repository.js';
+import { programmeOwner } from './desk.repository.js';
 
 // The applicant's own page (/my/applications): list, detail with history, withdraw, download my data.
 // Ownership comes from the session's user id; someone else's id is "not found" and audited (IPA #11).
@@ -58,9 +65,61 @@ export async function getWithdrawal(deps: Deps, actor: Actor, id: string): Promi
 }
 
 /**
+ * Who on the running organisation's desk hears of a withdrawal: those who decide and promote from the
+ * waitlist (desk.policy: admins and staff run the desk). Reviewers and viewers do not act on it.
+ */
+const WITHDRAWAL_RECIPIENT_ROLES: readonly Role[] = ['admin', 'staff'];
+
+/**
+ * Tells the running organisation's desk, in the withdrawal's transaction (the mails exist only if the
+ * withdrawal commits). A draft was never provided to the organisation (consent to provision is given at
+ * submission), so its withdrawal is not told. The mail carries no name or address of the applicant.
+ */
+async function notifyDesk(
+  deps: Deps,
+  tx: Database,
+  row: repo.ApplicationWithProgramme,
+  withdrawnAt: Date,
+): Promise<void> {
+  if (row.status === 'draft' || !row.number) return;
+  const owner = await programmeOwner(tx, row.programme_id);
+  if (!owner) return;
+  const desk = `${deps.config.baseUrl}/admin/applications`;
+  const effect: MailTemplateData['application_withdrawn']['effect'] =
+    row.status === 'accepted'
+      ? { kind: 'seat_freed', listUrl: `${desk}/programmes/${row.programme_id}` }
+      : row.status === 'waitlisted'
+        ? { kind: 'left_waitlist' }
+        : { kind: 'none' };
+  const data: MailTemplateData['application_withdrawn'] = {
+    number: row.number,
+    programmeTitle: row.programme_title,
+    previousStatusLabel: APPLICATION_STATUS_LABEL[row.status],
+    withdrawnAt,
+    detailUrl: `${desk}/${row.id}`,
+    effect,
+  };
+  const recipients = await listMemberEmailsByRole(
+    tx,
+    { orgId: owner.organisation_id },
+    WITHDRAWAL_RECIPIENT_ROLES,
+  );
+  for (const to of recipients) {
+    // A staff address that could not be a recipient must not take the applicant's withdrawal down with it.
+    if (!recipientSchema.safeParse(to).success) {
+      deps.log.warn('applications.withdrawn: a desk address was not a valid recipient', {
+        organisationId: owner.organisation_id,
+      });
+      continue;
+    }
+    await queueMail(deps, tx, { to, template: 'application_withdrawn', data });
+  }
+}
+
+/**
  * Withdraws (辞退・取下げ) from any WITHDRAWABLE status, through the guarded moveStatus: if the desk moved the
  * application in the meantime (e.g. to rejected), the move finds no row in the expected status and the
- * applicant is told to look again. Telling the organisation is the desk's notification, not done here.
+ * applicant is told to look again. The running organisation's desk is mailed in the same transaction.
  */
 export async function withdrawApplication(deps: Deps, actor: Actor, id: string): Promise<void> {
   const { learner, row } = await ownedOrDenied(deps, actor, id, 'withdraw');
@@ -96,6 +155,7 @@ export async function withdrawApplication(deps: Deps, actor: Actor, id: string):
         number: row.number,
       },
     );
+    await notifyDesk(deps, tx, row, now);
   });
 }
 

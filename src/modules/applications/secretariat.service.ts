@@ -37,6 +37,9 @@ export type ProgrammeFunnel = Funnel & {
 
 export type DayRow = { day: string; total: number; byProgramme: { id: string; title: string; n: number }[] };
 
+/** One day of the daily chart: oldest first, days without submissions included as 0. */
+export type DayPoint = { day: string; n: number };
+
 export type MultiApplicant = {
   email: string;
   displayName: string;
@@ -50,8 +53,16 @@ export type Overview = {
   programmes: ProgrammeFunnel[];
   total: Funnel;
   days: DayRow[];
+  /** The daily chart's series: the last DAILY_CHART_MAX_DAYS days with submissions, gaps filled. */
+  daily: DayPoint[];
+  /** Whether older days were left out of `daily` (the table still lists them). */
+  dailyTruncated: boolean;
   multi: MultiApplicant[];
 };
+
+/** At most a year of days in the chart: at that width a column is about 2 px. */
+export const DAILY_CHART_MAX_DAYS = 366;
+const DAY_MS = 86_400_000;
 
 const rate = (n: number, of: number) => (of ? Math.round((1000 * n) / of) / 10 : null);
 /** Conversion from one step of the funnel to the next, in per cent with one decimal (null: nothing before). */
@@ -61,6 +72,29 @@ export function conversions(f: Funnel) {
     accepted: rate(f.accepted, f.submitted),
     enrolled: rate(f.enrolled, f.accepted),
   };
+}
+
+/**
+ * The per-day rows (newest first, only days with submissions) as a time series for a chart: oldest first,
+ * every calendar day between the first and the last, 0 where nobody submitted, the last `maxDays` days.
+ * Days are JST calendar dates (YYYY-MM-DD); stepping them as UTC midnights is exact (no DST in Japan or UTC).
+ */
+export function dailySeries(
+  days: Pick<DayRow, 'day' | 'total'>[],
+  maxDays = DAILY_CHART_MAX_DAYS,
+): { series: DayPoint[]; truncated: boolean } {
+  if (days.length === 0) return { series: [], truncated: false };
+  const counts = new Map(days.map((d) => [d.day, d.total]));
+  const time = (day: string) => Date.parse(`${day}T00:00:00Z`);
+  const sorted = [...counts.keys()].sort();
+  const last = time(sorted.at(-1) ?? '');
+  const first = Math.max(time(sorted[0] ?? ''), last - (maxDays - 1) * DAY_MS);
+  const series: DayPoint[] = [];
+  for (let t = first; t <= last; t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    series.push({ day, n: counts.get(day) ?? 0 });
+  }
+  return { series, truncated: time(sorted[0] ?? '') < first };
 }
 
 export async function getOverview(deps: Deps, actor: Actor, filter: repo.OverviewFilter): Promise<Overview> {
@@ -110,12 +144,15 @@ export async function getOverview(deps: Deps, actor: Actor, filter: repo.Overvie
       d.total += r.n;
       d.byProgramme.push({ id: r.programme_id, title: r.title, n: r.n });
     }
+    const daily = dailySeries(days);
     return {
       years,
       filter,
       programmes,
       total,
       days,
+      daily: daily.series,
+      dailyTruncated: daily.truncated,
       multi: multi.map((m) => ({
         email: m.email,
         displayName: m.display_name,

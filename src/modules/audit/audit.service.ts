@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import { type Actor, actorOrgId, actorUserId } from '../../lib/actor.js';
-import { insertAudit } from './audit.repository.js';
+import { type AuditInsert, insertAudit } from './audit.repository.js';
 
 /** Subject of an audited action: what was touched. */
 export type Subject = { type: string; id: string } | null;
@@ -21,10 +21,24 @@ export async function audit(
   subject: Subject,
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  await insertAudit(tx, auditRecord(deps, actor, action, subject, details));
+}
+
+/**
+ * The audit row `audit` would write, for a statement that writes it itself (the one-statement submission):
+ * the same redaction, actor and time.
+ */
+export function auditRecord(
+  deps: Pick<Deps, 'clock'>,
+  actor: Actor,
+  action: string,
+  subject: Subject,
+  details: Record<string, unknown> = {},
+): AuditInsert {
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details)) clean[k] = SECRET_KEYS.test(k) ? '[redacted]' : v;
   if (actor.type === 'system') clean.system = actor.label;
-  await insertAudit(tx, {
+  return {
     at: deps.clock.now(),
     actorUserId: actorUserId(actor),
     actorOrganisationId: actorOrgId(actor),
@@ -34,5 +48,5 @@ export async function audit(
     ip: actor.ip,
     requestId: actor.requestId,
     details: clean,
-  });
+  };
 }

@@ -45,6 +45,20 @@ export type QueueMailInput<K extends TemplateName = TemplateName> = {
   data: MailTemplateData[K];
 };
 
+/** A mail ready for the outbox: the recipient checked, the template rendered. */
+export type PreparedMail = { to: string; subject: string; bodyText: string; template: TemplateName };
+
+/** Checks the recipient and renders the template; VALIDATION (at the field `to`) for a bad address. */
+export function prepareMail<K extends TemplateName>(input: QueueMailInput<K>): PreparedMail {
+  const to = recipientSchema.safeParse(input.to);
+  if (!to.success) {
+    const message = to.error.issues[0]?.message ?? 'メールアドレスが正しくありません';
+    throw new AppError('VALIDATION', message, { fields: { to: message } });
+  }
+  const rendered = renderMail(input.template, input.data);
+  return { to: to.data, subject: rendered.subject, bodyText: rendered.text, template: input.template };
+}
+
 /**
  * Renders a mail into the outbox and enqueues its sending, in the caller's transaction: the mail exists
  * only if the state change that caused it commits, and it is sent after that commit. Returns the mail id.
@@ -54,18 +68,7 @@ export async function queueMail<K extends TemplateName>(
   tx: Database,
   input: QueueMailInput<K>,
 ): Promise<string> {
-  const to = recipientSchema.safeParse(input.to);
-  if (!to.success) {
-    const message = to.error.issues[0]?.message ?? 'メールアドレスが正しくありません';
-    throw new AppError('VALIDATION', message, { fields: { to: message } });
-  }
-  const rendered = renderMail(input.template, input.data);
-  const mailId = await insertMail(tx, {
-    to: to.data,
-    subject: rendered.subject,
-    bodyText: rendered.text,
-    template: input.template,
-  });
+  const mailId = await insertMail(tx, prepareMail(input));
   await enqueue(tx, MAIL_SEND_JOB, { mailId }, { maxAttempts: MAIL_MAX_ATTEMPTS });
   return mailId;
 }

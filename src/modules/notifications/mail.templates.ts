@@ -37,6 +37,20 @@ export type MailTemplateData = {
     text: string;
     values: Record<DecisionPlaceholder, string>;
   };
+  /**
+   * To the running organisation's desk (admins and staff) when an applicant withdraws a submitted application.
+   * No name or address of the applicant: the number and the desk link are enough, and the outbox keeps mails.
+   * `effect` is what the withdrawal changes for the desk: an accepted place freed (promote from the waitlist on
+   * the programme's list at `listUrl`), a place in the waitlist queue left, or nothing beyond the status.
+   */
+  application_withdrawn: {
+    number: string;
+    programmeTitle: string;
+    previousStatusLabel: string;
+    withdrawnAt: Date;
+    detailUrl: string;
+    effect: { kind: 'seat_freed'; listUrl: string } | { kind: 'left_waitlist' } | { kind: 'none' };
+  };
 };
 
 /** Placeholders an organisation may use in its decision mail text, filled server-side when rendering. */
@@ -201,7 +215,34 @@ const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail
       `申込番号: ${inline(d.values.申込番号)}\nプログラム: ${inline(d.values.プログラム名)}\n運営: ${inline(d.values.組織名)}`,
       'This message is about your application to a Manabi DX Quest programme.',
     ),
+  // Two fixed subjects: a freed place is what the desk must act on soon (the waitlist), so it says so.
+  application_withdrawn: (d) =>
+    mail(
+      d.effect.kind === 'seat_freed'
+        ? '【マナビDX Quest】合格者の辞退がありました(補欠繰り上げのご確認)'
+        : '【マナビDX Quest】申込みの取下げがありました',
+      `「${inline(d.programmeTitle)}」への申込みが、申込者本人により取り下げられました(辞退・取下げ)。`,
+      `申込番号: ${inline(d.number)}\n取下げ前の状態: ${inline(d.previousStatusLabel)}\n取下げ日時: ${formatJst(d.withdrawnAt)} (日本時間)`,
+      ...withdrawalEffect(d.effect),
+      `申込みの詳細は次のページで確認できます(ログインが必要です)。\n${link(d.detailUrl)}`,
+      `An applicant withdrew application ${inline(d.number)}.`,
+      'このメールは、このプログラムの申込みを担当する方(組織の管理者・職員)にお送りしています。',
+    ),
 };
+
+function withdrawalEffect(e: MailTemplateData['application_withdrawn']['effect']): string[] {
+  switch (e.kind) {
+    case 'seat_freed':
+      return [
+        '合格者の辞退により、定員に空きが出ました。補欠の申込みがある場合は、次の申込み一覧から補欠の先頭を繰り上げて合格にできます。',
+        `申込み一覧:\n${link(e.listUrl)}`,
+      ];
+    case 'left_waitlist':
+      return ['補欠の申込みが取り下げられたため、この申込みは補欠の順番から外れました。'];
+    case 'none':
+      return [];
+  }
+}
 
 /**
  * Fills {氏名} and the other placeholders in an organisation's text, in one pass: a value that itself reads

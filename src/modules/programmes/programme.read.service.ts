@@ -7,6 +7,7 @@ import {
   findProgramme,
   findProgrammeForShare,
   findProgrammeInOrg,
+  findProgrammeVersioned,
   listPublicProgrammes,
   type PublicFilter,
 } from './programme.repository.js';
@@ -33,6 +34,22 @@ export async function getProgrammeForApplying(
 ): Promise<{ programme: ProgrammeView; open: boolean }> {
   const programme = await getPublicProgramme(deps, id);
   return { programme, open: isOpen(programme, deps.clock.now()) };
+}
+
+/**
+ * A public programme with its row version, for a statement that must only act on the programme as it was read
+ * (the one-statement submission). NOT_FOUND as getPublicProgramme.
+ */
+export async function getPublicProgrammeVersioned(
+  deps: Pick<Deps, 'db'>,
+  id: string,
+): Promise<{ programme: ProgrammeView; rowVersion: string }> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', 'プログラムが見つかりません');
+  const row = await findProgrammeVersioned(deps.db, id);
+  if (!row || (row.status !== 'published' && row.status !== 'closed')) {
+    throw new AppError('NOT_FOUND', 'プログラムが見つかりません');
+  }
+  return { programme: presentProgramme(row), rowVersion: row.row_version };
 }
 
 /**

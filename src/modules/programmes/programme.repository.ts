@@ -19,6 +19,21 @@ export function findProgramme(db: Database, id: string): Promise<ProgrammeRow | 
   return base(db).where('p.id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The row and its version: PostgreSQL's `xmin`, the transaction that wrote this version of the row, which
+ * every UPDATE changes (a lock does not). A statement can then say "only if the row is still as I read it"
+ * without a clock or a counter column.
+ */
+export function findProgrammeVersioned(
+  db: Database,
+  id: string,
+): Promise<(ProgrammeRow & { row_version: string }) | undefined> {
+  return base(db)
+    .select(sql<string>`p.xmin::text`.as('row_version'))
+    .where('p.id', '=', id)
+    .executeTakeFirst();
+}
+
 /** Organisation-scoped lookup (STYLE.md 6): the scope comes from the session. */
 export function findProgrammeInOrg(
   db: Database,

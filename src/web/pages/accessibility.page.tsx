@@ -1,7 +1,9 @@
+import type { Config } from '../../config.js';
+import { ContactSection } from './privacy.page.js';
 import type { PublicBuilder } from './public-page.js';
 
 /** /accessibility: the policy the tender and SECURITY.md set (JIS X 8341-3:2016 level AA). */
-export function buildAccessibilityPage(): PublicBuilder {
+export function buildAccessibilityPage(contact: Config['contact']): PublicBuilder {
   return async () => ({
     title: 'アクセシビリティ方針',
     description:
@@ -54,8 +56,11 @@ export function buildAccessibilityPage(): PublicBuilder {
 
         <h2>お気づきの点のご連絡</h2>
         <p>
-          本システムの利用しにくい点にお気づきの場合は、事務局の問い合わせ窓口(各プログラムの案内メールに記載しています)までお知らせください。いただいたご意見は改善に役立てます。
+          本システムの利用しにくい点にお気づきの場合は、次の<a href="#contact">問い合わせ窓口</a>
+          までお知らせください。いただいたご意見は改善に役立てます。
         </p>
+
+        <ContactSection contact={contact} />
       </>
     ),
   });

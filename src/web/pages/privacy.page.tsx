@@ -1,11 +1,41 @@
+import type { Config } from '../../config.js';
 import { PRIVACY_NOTICE_VERSION } from './privacy.js';
 import type { PublicBuilder } from './public-page.js';
 
 /**
- * /privacy. 個人情報保護法: 利用目的 (17条, 21条), provision to third parties with consent (27条), safety
- * measures (23条), requests for disclosure, correction, suspension and deletion (33条〜35条).
+ * 問い合わせ窓口 (個人情報保護法 32条: where requests and complaints go), from CONTACT_NAME and CONTACT_EMAIL.
+ * Used by /privacy and /accessibility. Without CONTACT_EMAIL no address is shown, and none is made up.
  */
-export function buildPrivacyPage(retentionDays: number): PublicBuilder {
+export function ContactSection(p: { contact: Config['contact'] }) {
+  const { name, email } = p.contact;
+  return (
+    <>
+      <h2 id="contact">問い合わせ窓口</h2>
+      <dl class="summary-list">
+        <dt>窓口</dt>
+        <dd>{name}</dd>
+        <dt>連絡先</dt>
+        <dd>
+          {email ? (
+            <>
+              メールアドレス: <a href={`mailto:${email}`}>{email}</a>
+            </>
+          ) : (
+            <>連絡先は、各プログラムの案内メールに記載している{name}の窓口をご利用ください。</>
+          )}
+        </dd>
+      </dl>
+    </>
+  );
+}
+
+/**
+ * /privacy. 個人情報保護法: 利用目的 (17条, 21条), provision to third parties with consent (27条), safety
+ * measures (23条), the contact for requests and complaints (32条), requests for disclosure, correction,
+ * suspension and deletion (33条〜35条).
+ */
+export function buildPrivacyPage(config: Pick<Config, 'retentionDays' | 'contact'>): PublicBuilder {
+  const { retentionDays, contact } = config;
   return async () => ({
     title: 'プライバシーポリシー',
     description:
@@ -86,7 +116,8 @@ export function buildPrivacyPage(retentionDays: number): PublicBuilder {
             で確認でき、申込みの情報をダウンロードできます。
           </li>
           <li>
-            そのほかの請求は、事務局の問い合わせ窓口(各プログラムの案内メールに記載しています)までご連絡ください。ご本人であることを確認したうえで、法令に従い遅滞なく対応し、対応の経過を記録します。
+            そのほかの請求と、個人情報の取扱いに関する苦情は、<a href="#contact">問い合わせ窓口</a>
+            までご連絡ください。ご本人であることを確認したうえで、法令に従い遅滞なく対応し、対応の経過を記録します。
           </li>
         </ul>
 
@@ -94,6 +125,8 @@ export function buildPrivacyPage(retentionDays: number): PublicBuilder {
         <p>
           本ポリシーを改定した場合は、このページで版を更新してお知らせします。申込みの際には、その時点の版への同意をいただきます。
         </p>
+
+        <ContactSection contact={contact} />
       </>
     ),
   });

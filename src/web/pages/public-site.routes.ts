@@ -11,10 +11,10 @@ import { buildSitemap } from './sitemap.js';
 export function publicSiteRoutes(cache: PublicCache) {
   const app = new Hono<AppEnv>();
   app.get('/faq', (c) => servePublic(c, cache, '/faq', buildFaqPage()));
-  app.get('/privacy', (c) =>
-    servePublic(c, cache, '/privacy', buildPrivacyPage(c.get('deps').config.retentionDays)),
+  app.get('/privacy', (c) => servePublic(c, cache, '/privacy', buildPrivacyPage(c.get('deps').config)));
+  app.get('/accessibility', (c) =>
+    servePublic(c, cache, '/accessibility', buildAccessibilityPage(c.get('deps').config.contact)),
   );
-  app.get('/accessibility', (c) => servePublic(c, cache, '/accessibility', buildAccessibilityPage()));
   app.get('/sitemap.xml', async (c) => {
     const deps = c.get('deps');
     // The same for every visitor: always from the cache. baseUrl is in the key because the URLs are absolute.

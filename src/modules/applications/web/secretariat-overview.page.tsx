@@ -1,10 +1,92 @@
+import { BarChart, ColumnChart } from '../../../web/components/charts.js';
 import { SelectField } from '../../../web/components/form.js';
-import { conversions, type Funnel, type Overview } from '../secretariat.service.js';
+import { conversions, type Funnel, type Overview, type ProgrammeFunnel } from '../secretariat.service.js';
 
-// The secretariat's overview: funnel overall and per programme, submissions per day (a table; charts later),
-// and applicant accounts with applications to several programmes.
+// The secretariat's overview: funnel overall and per programme, submissions per day, and applicant accounts
+// with applications to several programmes. Each chart comes with the table it is drawn from: the table is
+// the accessible equivalent (JIS X 8341-3 / WCAG 1.1.1) and has the full programme titles.
 
 const pct = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)}%`);
+
+/** The programme chart shows this many programmes, most submissions first; the table lists them all. */
+const PROGRAMME_CHART_MAX = 30;
+
+function FunnelChart(p: { f: Funnel }) {
+  const { f } = p;
+  if (f.started === 0) return <p>申込みがまだないため、グラフはありません。</p>;
+  const r = conversions(f);
+  const steps = [
+    { label: '開始(下書き含む)', value: f.started, rate: null, before: '' },
+    { label: '申込み', value: f.submitted, rate: r.submitted, before: '開始' },
+    { label: '合格', value: f.accepted, rate: r.accepted, before: '申込み' },
+    { label: '受講確定', value: f.enrolled, rate: r.enrolled, before: '合格' },
+  ];
+  const said = steps.map(
+    (s) => `${s.label}${s.value}件${s.rate === null ? '' : `(${s.before}の${pct(s.rate)})`}`,
+  );
+  return (
+    <BarChart
+      caption="申込みの流れ(件数。括弧内は前の段階に対する割合)"
+      summary={`申込みの流れの横棒グラフ。${said.join('、')}。`}
+      data={steps.map((s) => ({
+        label: s.label,
+        value: s.value,
+        valueText: `${s.value}件${s.rate === null ? '' : `(${pct(s.rate)})`}`,
+      }))}
+    />
+  );
+}
+
+function ProgrammeChart(p: { programmes: ProgrammeFunnel[] }) {
+  if (p.programmes.length === 0) return <p>対象のプログラムはありません。</p>;
+  const ranked = [...p.programmes].sort((a, b) => b.submitted - a.submitted);
+  if ((ranked[0]?.submitted ?? 0) === 0)
+    return <p>申込みのあるプログラムはまだないため、グラフはありません。</p>;
+  const shown = ranked.slice(0, PROGRAMME_CHART_MAX);
+  const more = ranked.length - shown.length;
+  const withCapacity = shown.some((x) => x.capacity !== null);
+  const total = ranked.reduce((n, x) => n + x.submitted, 0);
+  const top3 = shown
+    .slice(0, 3)
+    .filter((x) => x.submitted > 0)
+    .map((x) => `「${x.title}」${x.submitted}件${x.capacity === null ? '' : `(定員${x.capacity})`}`)
+    .join('、');
+  const capped = more > 0 ? `申込みの多い${shown.length}件を表示し、ほかの${more}件は表にあります。` : '';
+  return (
+    <BarChart
+      caption={`プログラム別の申込み数(申込みの多い順${more > 0 ? `、上位${shown.length}件` : ''}${withCapacity ? '。縦線は定員' : ''})`}
+      summary={`プログラム別の申込み数の横棒グラフ。${ranked.length}件のプログラムに合計${total}件。多い順に${top3}。${capped}`}
+      markerLegend="定員"
+      data={shown.map((x) => ({
+        label: x.title,
+        fullLabel: `${x.title}(${x.organisationName})`,
+        value: x.submitted,
+        valueText: `${x.submitted}件${x.capacity === null ? '' : `/定員${x.capacity}`}`,
+        marker: x.capacity,
+      }))}
+    />
+  );
+}
+
+function DailyChart(p: { o: Overview }) {
+  const { daily } = p.o;
+  const first = daily[0];
+  const last = daily.at(-1);
+  if (!first || !last) return null;
+  const total = daily.reduce((n, d) => n + d.n, 0);
+  const peak = daily.reduce((a, b) => (b.n > a.n ? b : a), first);
+  const md = (day: string) => `${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}`;
+  // Filtered to one programme (the form above): the chart says which.
+  const only = p.o.programmes.find((x) => x.id === p.o.filter.programmeId);
+  const of = only ? `「${only.title}」の` : '';
+  return (
+    <ColumnChart
+      caption={`${of}日別の申込み数(日本時間、${first.day}〜${last.day}${p.o.dailyTruncated ? '。それより前は表にあります' : ''})`}
+      summary={`${of}日別の申込み数の棒グラフ。${first.day}から${last.day}までの${daily.length}日間に合計${total}件。最も多い日は${peak.day}の${peak.n}件。`}
+      data={daily.map((d) => ({ label: md(d.day), value: d.n, title: `${d.day}: ${d.n}件` }))}
+    />
+  );
+}
 
 function FunnelCells(p: { f: Funnel }) {
   const r = conversions(p.f);
@@ -71,7 +153,7 @@ export function OverviewPage(p: { o: Overview }) {
         />
         <SelectField
           name="programme"
-          label="日別の表のプログラム"
+          label="日別のグラフと表のプログラム"
           options={programmeOptions}
           placeholder="すべて"
           value={o.filter.programmeId ?? ''}
@@ -82,6 +164,7 @@ export function OverviewPage(p: { o: Overview }) {
       </form>
 
       <h2>申込みの流れ(全体)</h2>
+      <FunnelChart f={o.total} />
       <div class="table-scroll">
         <table class="data-table">
           <caption>開始 → 申込み → 合格 → 受講確定(率は前の段階に対する割合)</caption>
@@ -101,6 +184,7 @@ export function OverviewPage(p: { o: Overview }) {
       </div>
 
       <h2>プログラム別</h2>
+      <ProgrammeChart programmes={o.programmes} />
       <div class="table-scroll">
         <table class="data-table">
           <caption>プログラム別の申込み({o.programmes.length}件)</caption>
@@ -138,6 +222,7 @@ export function OverviewPage(p: { o: Overview }) {
       </div>
 
       <h2>日別の申込み数</h2>
+      <DailyChart o={o} />
       <div class="table-scroll">
         <table class="data-table">
           <caption>申込み日(日本時間)ごとの件数(新しい順)</caption>
