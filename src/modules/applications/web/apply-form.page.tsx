@@ -1,11 +1,19 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import {
+  ConsentCheckbox,
+  ErrorSummary,
+  fieldsOf,
+  Notice,
+  RadioGroup,
+  SelectField,
+  TextField,
+} from '../../../web/components/form.js';
 import type { ProgrammeView } from '../../programmes/programme.presenter.js';
 import type { FormValues } from '../applicant.presenter.js';
 import { FIELD_LABELS, LIMITS, OCCUPATION_LABEL, OCCUPATIONS } from '../application.schema.js';
 import { applyPath, errorLabels, prefectureOptions } from './apply.pages.js';
-import { ConsentCheckbox, QuestionField, RadioGroup } from './apply-fields.js';
+import { QuestionField } from './apply-fields.js';
 import { PrivacyNotice } from './apply-notice.js';
 
 // The application form. Plain HTML first: 申し込む submits, 一時保存 saves the draft (formaction), and
@@ -37,6 +45,8 @@ function pledgeText(p: ProgrammeView): string {
 export function ApplyFormPage(p: FormPageProps) {
   const { programme: prog, values: v } = p;
   const e = p.errors ?? {};
+  // The fixed fields hold one value each (only a question's checkboxes hold several: QuestionField).
+  const field = fieldsOf(FIELD_LABELS, Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])), e);
   return (
     <>
       <h1>申込みフォーム</h1>
@@ -64,62 +74,40 @@ export function ApplyFormPage(p: FormPageProps) {
         <input type="hidden" name="idempotencyKey" value={p.idempotencyKey} />
         <h2>申込者情報</h2>
         <TextField
-          name="fullName"
-          label={FIELD_LABELS.fullName}
+          {...field('fullName')}
           required
           maxLength={LIMITS.fullName}
           autocomplete="name"
           hint={`${LIMITS.fullName}文字以内。例: 山田 太郎`}
-          value={str(v.fullName)}
-          error={e.fullName}
         />
         <TextField
-          name="furigana"
-          label={FIELD_LABELS.furigana}
+          {...field('furigana')}
           required
           maxLength={LIMITS.furigana}
           hint={`ひらがなかカタカナで入力してください(カタカナで保存します)。${LIMITS.furigana}文字以内。例: やまだ たろう`}
-          value={str(v.furigana)}
-          error={e.furigana}
         />
         <TextField
-          name="email"
-          label={FIELD_LABELS.email}
+          {...field('email')}
           type="email"
           required
           maxLength={LIMITS.email}
           autocomplete="email"
           hint={`申込みの確認や選考結果のご連絡に使います。${LIMITS.email}文字以内。`}
-          value={str(v.email)}
-          error={e.email}
         />
         <SelectField
-          name="prefectureCode"
-          label={FIELD_LABELS.prefectureCode}
+          {...field('prefectureCode')}
           required
           hint="お住まいの都道府県を選んでください。"
           options={prefectureOptions}
           placeholder="選択してください"
-          value={str(v.prefectureCode)}
-          error={e.prefectureCode}
         />
-        <RadioGroup
-          name="occupation"
-          label={FIELD_LABELS.occupation}
-          required
-          options={occupationOptions}
-          value={str(v.occupation)}
-          error={e.occupation}
-        />
+        <RadioGroup {...field('occupation')} required options={occupationOptions} />
         <TextField
-          name="affiliation"
-          label={FIELD_LABELS.affiliation}
+          {...field('affiliation')}
           required
           maxLength={LIMITS.affiliation}
           autocomplete="organization"
           hint={`学生の方は学校名、社会人の方は勤務先を入力してください。お勤めでない方は「なし」と入力してください。${LIMITS.affiliation}文字以内。`}
-          value={str(v.affiliation)}
-          error={e.affiliation}
         />
         {prog.extraQuestions.length > 0 ? <h2>設問</h2> : null}
         {prog.extraQuestions.map((q) => (

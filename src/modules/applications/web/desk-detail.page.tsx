@@ -1,6 +1,7 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, SelectField } from '../../../web/components/form.js';
+import { ErrorSummary, Notice, SelectField } from '../../../web/components/form.js';
+import { PostForm } from '../../../web/components/form-shells.js';
 import { TRANSITIONS } from '../application.transitions.js';
 import { DESK_TARGETS } from '../desk.schema.js';
 import type { DeskDetail } from '../desk.service.js';
@@ -83,8 +84,11 @@ export function DetailPage(p: {
       {allowed.decide && targets.length && !a.anonymised ? (
         <>
           <h2>状況を変更する</h2>
-          <form method="post" action={`${programmePath(programme.id)}/decisions/preview`} novalidate>
-            <CsrfField token={p.csrf} />
+          <PostForm
+            action={`${programmePath(programme.id)}/decisions/preview`}
+            csrf={p.csrf}
+            submit="確認へ進む"
+          >
             <input type="hidden" name="ids" value={a.id} />
             <SelectField
               name="to"
@@ -93,10 +97,7 @@ export function DetailPage(p: {
               options={targets.map((t) => ({ value: t, label: TARGET_LABEL[t] }))}
               placeholder="選択してください"
             />
-            <button type="submit" class="button">
-              確認へ進む
-            </button>
-          </form>
+          </PostForm>
         </>
       ) : null}
 

@@ -1,77 +1,11 @@
-import type { Child } from 'hono/jsx';
 import { AppError } from '../../../lib/errors.js';
-import { CsrfField } from '../../../web/components/form.js';
+import { TextAreaField } from '../../../web/components/form.js';
 import type { AppContext } from '../../../web/context.js';
 import { isUuid } from '../desk.scope.js';
 
-// Small pieces shared by the desk pages. The shared components (web/components/form.tsx) have no textarea;
-// this one follows the same pattern (label, ※必須, hint and error tied by aria-describedby).
-
-export function TextAreaField(p: {
-  name: string;
-  id?: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string;
-  required?: boolean;
-  maxLength: number;
-  rows?: number;
-}) {
-  const id = p.id ?? `f-${p.name}`;
-  const described = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={p.error ? 'field field-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="required">※必須</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="error-message" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={p.name}
-        rows={p.rows ?? 6}
-        maxlength={p.maxLength}
-        required={p.required}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      >
-        {p.value ?? ''}
-      </textarea>
-    </div>
-  );
-}
-
-/** A one-button POST form (CSRF token included), for the small actions of lists. */
-export function SmallPost(p: {
-  action: string;
-  csrf: string;
-  label: string;
-  secondary?: boolean;
-  children?: Child;
-}) {
-  return (
-    <form method="post" action={p.action} class="inline-form">
-      <CsrfField token={p.csrf} />
-      {p.children}
-      <button
-        type="submit"
-        class={p.secondary ? 'button button-small button-secondary' : 'button button-small'}
-      >
-        {p.label}
-      </button>
-    </form>
-  );
-}
+// Small pieces shared by the desk pages. TextAreaField is passed on for desk-review.section.tsx, which still
+// imports it from here; the control itself is the shared one (web/components/form.tsx).
+export { TextAreaField };
 
 /** Path ids are checked before they reach a query: a malformed one is simply "not found". */
 export function idParam(c: AppContext, name: string): string {

@@ -1,11 +1,20 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  fieldsOf,
+  Notice,
+  SelectField,
+  TextField,
+} from '../../../web/components/form.js';
+import { FilterForm } from '../../../web/components/form-shells.js';
+import { Pagination } from '../../../web/components/pagination.js';
 import { PREFECTURE_LIST } from '../../organisations/prefectures.js';
 import { LAYER_SHORT } from '../../programmes/programme.labels.js';
 import { APPLICATION_STATUS_LABEL } from '../application.transitions.js';
 import type { DeskFilter } from '../desk.repository.js';
-import { DESK_STATUSES, DESK_TARGETS, LIMITS, toQuery } from '../desk.schema.js';
+import { DESK_PAGE_SIZE, DESK_STATUSES, DESK_TARGETS, LIMITS, toQuery } from '../desk.schema.js';
 import type { DeskList, DeskProgrammeSummary } from '../desk.service.js';
 import { applicationPath, DESK_BASE, ProgrammeNav, programmePath } from './desk-fields.js';
 
@@ -99,42 +108,14 @@ const occupationOptions = [
 ];
 
 function Filters(p: { programmeId: string; values: Record<string, string>; errors: FieldErrors }) {
+  const field = fieldsOf(LIST_LABELS, p.values, p.errors);
   return (
-    <form method="get" action={programmePath(p.programmeId)} class="filter-form" novalidate>
-      <SelectField
-        name="status"
-        label={LIST_LABELS.status}
-        options={statusOptions}
-        placeholder="すべて"
-        value={p.values.status}
-      />
-      <SelectField
-        name="prefecture"
-        label={LIST_LABELS.prefecture}
-        options={prefectureOptions}
-        placeholder="すべて"
-        value={p.values.prefecture}
-      />
-      <SelectField
-        name="occupation"
-        label={LIST_LABELS.occupation}
-        options={occupationOptions}
-        placeholder="すべて"
-        value={p.values.occupation}
-      />
-      <TextField
-        name="q"
-        label={LIST_LABELS.q}
-        type="search"
-        hint="氏名・ふりがな・申込番号・メール"
-        maxLength={LIMITS.q}
-        value={p.values.q}
-        error={p.errors.q}
-      />
-      <button type="submit" class="button button-secondary">
-        絞り込む
-      </button>
-    </form>
+    <FilterForm action={programmePath(p.programmeId)}>
+      <SelectField {...field('status')} options={statusOptions} placeholder="すべて" />
+      <SelectField {...field('prefecture')} options={prefectureOptions} placeholder="すべて" />
+      <SelectField {...field('occupation')} options={occupationOptions} placeholder="すべて" />
+      <TextField {...field('q')} type="search" hint="氏名・ふりがな・申込番号・メール" maxLength={LIMITS.q} />
+    </FilterForm>
   );
 }
 
@@ -149,7 +130,7 @@ export function ListPage(p: {
   const { d } = p;
   const pid = d.programme.id;
   const base = programmePath(pid);
-  const first = (d.page - 1) * 100 + 1;
+  const first = (d.page - 1) * DESK_PAGE_SIZE + 1;
   const last = first + d.items.length - 1;
   const errors = p.errors ?? {};
   return (
@@ -272,29 +253,13 @@ export function ListPage(p: {
           </div>
         ) : null}
       </form>
-      {d.pages > 1 ? (
-        <nav class="pagination" aria-label="申込み一覧のページ">
-          <ul>
-            {d.page > 1 ? (
-              <li>
-                <a href={`${base}${toQuery(p.filter, { page: String(d.page - 1) })}`} rel="prev">
-                  前の100件
-                </a>
-              </li>
-            ) : null}
-            <li aria-current="page">
-              {d.page} / {d.pages} ページ
-            </li>
-            {d.page < d.pages ? (
-              <li>
-                <a href={`${base}${toQuery(p.filter, { page: String(d.page + 1) })}`} rel="next">
-                  次の100件
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pagination
+        page={d.page}
+        pages={d.pages}
+        pageSize={DESK_PAGE_SIZE}
+        label="申込み一覧のページ"
+        href={(n) => `${base}${toQuery(p.filter, { page: String(n) })}`}
+      />
     </>
   );
 }

@@ -1,8 +1,9 @@
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, TextField } from '../../../web/components/form.js';
+import { ErrorSummary, fieldsOf, Notice, TextAreaField, TextField } from '../../../web/components/form.js';
+import { PostForm, SmallPost } from '../../../web/components/form-shells.js';
 import type { RubricView } from '../rubric.criteria.service.js';
 import { CRITERION_LABELS, RUBRIC_LIMITS } from '../rubric.schema.js';
-import { ProgrammeNav, programmePath, SmallPost, TextAreaField } from './desk-fields.js';
+import { ProgrammeNav, programmePath } from './desk-fields.js';
 
 // The rubric of a programme: the criteria in order, small POST forms to move and remove them, a form to
 // add one, and an edit page per criterion.
@@ -20,45 +21,30 @@ export const RUBRIC_DONE: Record<string, string> = {
 };
 
 export function CriterionFields(p: CriterionFormState) {
-  const v = p.values ?? {};
-  const e = p.errors ?? {};
+  const field = fieldsOf(CRITERION_LABELS, p.values, p.errors);
   return (
     <>
-      <TextField
-        name="label"
-        label={CRITERION_LABELS.label}
-        required
-        maxLength={RUBRIC_LIMITS.label}
-        value={v.label}
-        error={e.label}
-      />
+      <TextField {...field('label')} required maxLength={RUBRIC_LIMITS.label} />
       <TextAreaField
-        name="description"
-        label={CRITERION_LABELS.description}
+        {...field('description')}
         hint="任意。評価者が採点の目安にする説明です。"
         maxLength={RUBRIC_LIMITS.description}
         rows={3}
-        value={v.description}
-        error={e.description}
       />
       <TextField
-        name="scaleMax"
-        label={CRITERION_LABELS.scaleMax}
+        {...field('scaleMax')}
         required
         type="number"
         inputmode="numeric"
         hint="1〜10。評価者は0からこの数までの整数で採点します。"
-        value={v.scaleMax ?? '5'}
-        error={e.scaleMax}
+        value={p.values?.scaleMax ?? '5'}
       />
       <TextField
-        name="weight"
-        label={CRITERION_LABELS.weight}
+        {...field('weight')}
         required
         inputmode="text"
         hint="0.01〜100(小数第2位まで)。合計点への効き方の比です。"
-        value={v.weight ?? '1'}
-        error={e.weight}
+        value={p.values?.weight ?? '1'}
       />
     </>
   );
@@ -125,7 +111,7 @@ export function RubricPage(p: {
                           action={`${base}/${c.id}/move`}
                           csrf={p.csrf}
                           label={`「${c.label}」を上へ`}
-                          secondary
+                          variant="secondary"
                         >
                           <input type="hidden" name="direction" value="up" />
                         </SmallPost>
@@ -135,7 +121,7 @@ export function RubricPage(p: {
                           action={`${base}/${c.id}/move`}
                           csrf={p.csrf}
                           label={`「${c.label}」を下へ`}
-                          secondary
+                          variant="secondary"
                         >
                           <input type="hidden" name="direction" value="down" />
                         </SmallPost>
@@ -144,7 +130,7 @@ export function RubricPage(p: {
                         action={`${base}/${c.id}/remove`}
                         csrf={p.csrf}
                         label={`「${c.label}」を削除`}
-                        secondary
+                        variant="secondary"
                       />
                     </div>
                   </td>
@@ -158,13 +144,9 @@ export function RubricPage(p: {
         <>
           <Notice kind="warning">評価項目を削除すると、その項目への採点も削除されます。</Notice>
           <h2>評価項目を追加する</h2>
-          <form method="post" action={base} novalidate>
-            <CsrfField token={p.csrf} />
+          <PostForm action={base} csrf={p.csrf} submit="追加する">
             <CriterionFields {...p.add} />
-            <button type="submit" class="button">
-              追加する
-            </button>
-          </form>
+          </PostForm>
         </>
       ) : null}
     </>
@@ -183,13 +165,9 @@ export function CriterionEditPage(p: {
     <>
       <h1>評価項目の編集: {p.title}</h1>
       <ErrorSummary errors={p.form.errors} labels={CRITERION_LABELS} />
-      <form method="post" action={`${base}/${p.criterionId}`} novalidate>
-        <CsrfField token={p.csrf} />
+      <PostForm action={`${base}/${p.criterionId}`} csrf={p.csrf} submit="更新する">
         <CriterionFields {...p.form} />
-        <button type="submit" class="button">
-          更新する
-        </button>
-      </form>
+      </PostForm>
       <p>
         <a href={base}>評価基準へ戻る</a>
       </p>

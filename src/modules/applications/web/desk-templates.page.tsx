@@ -1,10 +1,11 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice } from '../../../web/components/form.js';
+import { ErrorSummary, Notice, TextAreaField } from '../../../web/components/form.js';
+import { PostForm, SmallPost } from '../../../web/components/form-shells.js';
 import { DECISION_PLACEHOLDERS } from '../../notifications/mail.templates.js';
 import type { DecisionTemplateView } from '../decision.template.service.js';
 import { TEMPLATE_MAX } from '../decision.templates.js';
-import { DESK_BASE, SmallPost, TextAreaField } from './desk-fields.js';
+import { DESK_BASE } from './desk-fields.js';
 
 // The organisation's decision mail texts, one form per decision, each with a sample of the mail.
 
@@ -43,8 +44,11 @@ export function TemplatesPage(p: {
                 ? '既定の文面を使っています。'
                 : `${formatJst(t.updatedAt)} に ${t.updatedBy ?? '—'} が更新しました。`}
             </p>
-            <form method="post" action={`${DESK_BASE}/templates/${t.kind}`} novalidate>
-              <CsrfField token={p.csrf} />
+            <PostForm
+              action={`${DESK_BASE}/templates/${t.kind}`}
+              csrf={p.csrf}
+              submit={`${t.label}の文面を保存する`}
+            >
               <TextAreaField
                 name="body"
                 id={`f-body-${t.kind}`}
@@ -55,16 +59,13 @@ export function TemplatesPage(p: {
                 value={failed ? failed.value : t.body}
                 error={failed?.errors.body}
               />
-              <button type="submit" class="button">
-                {t.label}の文面を保存する
-              </button>
-            </form>
+            </PostForm>
             {t.isDefault ? null : (
               <SmallPost
                 action={`${DESK_BASE}/templates/${t.kind}/reset`}
                 csrf={p.csrf}
                 label={`${t.label}の文面を既定に戻す`}
-                secondary
+                variant="secondary"
               />
             )}
             <h3>送信されるメールの見本</h3>

@@ -1,13 +1,21 @@
 import { Hono } from 'hono';
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { ErrorSummary, fieldsOf, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { FilterForm } from '../../../web/components/form-shells.js';
+import { Pagination } from '../../../web/components/pagination.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { validate } from '../../../web/forms.js';
 import { render } from '../../../web/render.js';
 import { authorize } from '../../organisations/organisation.policy.js';
 import { listOrganisations } from '../../organisations/organisation.service.js';
-import { type AuditEntry, EXPORT_MAX_ROWS, exportAuditLog, searchAuditLog } from '../audit-log.service.js';
+import {
+  AUDIT_PAGE_SIZE,
+  type AuditEntry,
+  EXPORT_MAX_ROWS,
+  exportAuditLog,
+  searchAuditLog,
+} from '../audit-log.service.js';
 import {
   type AuditSearch,
   auditSearchSchema,
@@ -23,7 +31,7 @@ type Results = { entries: AuditEntry[]; total: number; page: number; pages: numb
 
 function ResultsTable(p: { r: Results; search: AuditSearch }) {
   const { r } = p;
-  const first = (r.page - 1) * 50 + 1;
+  const first = (r.page - 1) * AUDIT_PAGE_SIZE + 1;
   const last = first + r.entries.length - 1;
   return (
     <>
@@ -61,29 +69,13 @@ function ResultsTable(p: { r: Results; search: AuditSearch }) {
         </tbody>
       </table>
       {r.entries.length === 0 ? <p>条件に合う記録はありません。</p> : null}
-      {r.pages > 1 ? (
-        <nav class="pagination" aria-label="検索結果のページ">
-          <ul>
-            {r.page > 1 ? (
-              <li>
-                <a href={`/admin/audit${toQuery(p.search, r.page - 1)}`} rel="prev">
-                  前の50件
-                </a>
-              </li>
-            ) : null}
-            <li aria-current="page">
-              {r.page} / {r.pages} ページ
-            </li>
-            {r.page < r.pages ? (
-              <li>
-                <a href={`/admin/audit${toQuery(p.search, r.page + 1)}`} rel="next">
-                  次の50件
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pagination
+        page={r.page}
+        pages={r.pages}
+        pageSize={AUDIT_PAGE_SIZE}
+        label="検索結果のページ"
+        href={(n) => `/admin/audit${toQuery(p.search, n)}`}
+      />
     </>
   );
 }
@@ -96,65 +88,29 @@ async function searchPage(
 ) {
   const deps = c.get('deps');
   const orgs = await listOrganisations(deps, c.get('actor'));
-  const e = opts.errors ?? {};
+  const field = fieldsOf(L, values, opts.errors);
   return render(
     c,
     '監査ログ',
     <>
       <h1>監査ログ</h1>
       <ErrorSummary errors={opts.errors} labels={L} />
-      <form method="get" action="/admin/audit" class="search-form" novalidate>
+      <FilterForm action="/admin/audit" submit="検索する" primary>
+        <TextField {...field('from')} type="date" hint="日本時間。この日の0時から。" />
+        <TextField {...field('to')} type="date" hint="日本時間。この日の終わりまで。" />
         <TextField
-          name="from"
-          label={L.from}
-          type="date"
-          hint="日本時間。この日の0時から。"
-          value={values.from}
-          error={e.from}
-        />
-        <TextField
-          name="to"
-          label={L.to}
-          type="date"
-          hint="日本時間。この日の終わりまで。"
-          value={values.to}
-          error={e.to}
-        />
-        <TextField
-          name="action"
-          label={L.action}
+          {...field('action')}
           maxLength={100}
           hint="前方一致(例: identity. でログイン関係のすべて)"
-          value={values.action}
-          error={e.action}
         />
-        <TextField
-          name="actor"
-          label={L.actor}
-          type="email"
-          maxLength={254}
-          value={values.actor}
-          error={e.actor}
-        />
+        <TextField {...field('actor')} type="email" maxLength={254} />
         <SelectField
-          name="org"
-          label={L.org}
+          {...field('org')}
           options={orgs.map((o) => ({ value: o.id, label: o.name }))}
           placeholder="すべて"
-          value={values.org}
-          error={e.org}
         />
-        <TextField
-          name="subject"
-          label={L.subject}
-          maxLength={200}
-          value={values.subject}
-          error={e.subject}
-        />
-        <button type="submit" class="button">
-          検索する
-        </button>
-      </form>
+        <TextField {...field('subject')} maxLength={200} />
+      </FilterForm>
       {opts.search && opts.results ? (
         <>
           <p>

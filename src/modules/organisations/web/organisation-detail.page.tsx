@@ -1,7 +1,7 @@
-import type { Child } from 'hono/jsx';
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { ErrorSummary, fieldsOf, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { PostForm, SmallPost } from '../../../web/components/form-shells.js';
 import { ORG_KIND_LABEL, ROLE_LABEL, ROLES } from '../organisation.labels.js';
 import type { OrganisationDetail } from '../organisation.service.js';
 import { type FormState, INVITE_LABELS } from './organisation.pages.js';
@@ -9,18 +9,6 @@ import { type FormState, INVITE_LABELS } from './organisation.pages.js';
 // The organisation page: details, members (with role change / removal), open invitations, the invite form.
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABEL[r] }));
-
-function SmallPost(p: { action: string; csrf: string; label: string; children?: Child }) {
-  return (
-    <form method="post" action={p.action} class="inline-form">
-      <CsrfField token={p.csrf} />
-      {p.children}
-      <button type="submit" class="button button-small">
-        {p.label}
-      </button>
-    </form>
-  );
-}
 
 export function DetailPage(p: {
   d: OrganisationDetail;
@@ -33,6 +21,7 @@ export function DetailPage(p: {
   const base = `/admin/organisations/${org.id}`;
   const errors: FieldErrors | undefined = p.formError ? { _form: p.formError } : p.invite?.errors;
   const manage = allowed.changeRole || allowed.remove;
+  const inviteField = fieldsOf(INVITE_LABELS, p.invite?.values, p.invite?.errors);
   return (
     <>
       <h1>{org.name}</h1>
@@ -144,31 +133,15 @@ export function DetailPage(p: {
         <section aria-labelledby="h-invite">
           <h2 id="h-invite">メンバーを招待する</h2>
           <p>招待した方に、承諾用のリンクをメールで送ります。リンクの有効期限は7日間です。</p>
-          <form method="post" action={`${base}/invitations`} novalidate>
-            <CsrfField token={p.csrf} />
-            <TextField
-              name="email"
-              label={INVITE_LABELS.email}
-              type="email"
-              required
-              maxLength={254}
-              autocomplete="off"
-              value={p.invite?.values?.email}
-              error={p.invite?.errors?.email}
-            />
+          <PostForm action={`${base}/invitations`} csrf={p.csrf} submit="招待メールを送る">
+            <TextField {...inviteField('email')} type="email" required maxLength={254} autocomplete="off" />
             <SelectField
-              name="role"
-              label={INVITE_LABELS.role}
+              {...inviteField('role')}
               required
               options={roleOptions}
               placeholder="選択してください"
-              value={p.invite?.values?.role}
-              error={p.invite?.errors?.role}
             />
-            <button type="submit" class="button">
-              招待メールを送る
-            </button>
-          </form>
+          </PostForm>
         </section>
       ) : null}
     </>

@@ -1,6 +1,7 @@
 import type { OrganisationKind } from '../../../db/schema.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { ErrorSummary, fieldsOf, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import { FilterForm, PostForm } from '../../../web/components/form-shells.js';
 import { ORG_KIND_LABEL, ORG_KINDS } from '../organisation.labels.js';
 import { LIMITS } from '../organisation.schema.js';
 import type { OrganisationListItem } from '../organisation.service.js';
@@ -43,7 +44,7 @@ export function ListPage(p: {
           </a>
         </p>
       ) : null}
-      <form method="get" action="/admin/organisations" class="filter-form">
+      <FilterForm action="/admin/organisations">
         <SelectField
           name="kind"
           label="種別で絞り込む"
@@ -51,10 +52,7 @@ export function ListPage(p: {
           placeholder="すべて"
           value={p.kind ?? ''}
         />
-        <button type="submit" class="button button-secondary">
-          絞り込む
-        </button>
-      </form>
+      </FilterForm>
       <table class="data-table">
         <caption>
           {p.kind ? `${ORG_KIND_LABEL[p.kind]}の組織` : 'すべての組織'}({p.orgs.length}件)
@@ -86,44 +84,22 @@ export function ListPage(p: {
 }
 
 export function OrganisationFields(p: FormState) {
-  const v = p.values ?? {};
-  const e = p.errors ?? {};
+  const field = fieldsOf(ORG_LABELS, p.values, p.errors);
   return (
     <>
+      <TextField {...field('name')} required maxLength={LIMITS.name} />
       <TextField
-        name="name"
-        label={ORG_LABELS.name}
-        required
-        maxLength={LIMITS.name}
-        value={v.name}
-        error={e.name}
-      />
-      <TextField
-        name="nameEn"
-        label={ORG_LABELS.nameEn}
+        {...field('nameEn')}
         maxLength={LIMITS.nameEn}
         hint="任意。英語の資料やバッジに表示する名称です。"
-        value={v.nameEn}
-        error={e.nameEn}
         autocomplete="off"
       />
+      <SelectField {...field('kind')} required options={kindOptions} placeholder="選択してください" />
       <SelectField
-        name="kind"
-        label={ORG_LABELS.kind}
-        required
-        options={kindOptions}
-        placeholder="選択してください"
-        value={v.kind}
-        error={e.kind}
-      />
-      <SelectField
-        name="prefectureCode"
-        label={ORG_LABELS.prefectureCode}
+        {...field('prefectureCode')}
         hint="地域ハブ団体は必ず選択してください。"
         options={prefectureOptions}
         placeholder="選択してください"
-        value={v.prefectureCode}
-        error={e.prefectureCode}
       />
     </>
   );
@@ -136,13 +112,9 @@ export function OrganisationFormPage(
     <>
       <h1>{p.title}</h1>
       <ErrorSummary errors={p.errors} labels={ORG_LABELS} />
-      <form method="post" action={p.action} novalidate>
-        <CsrfField token={p.csrf} />
+      <PostForm action={p.action} csrf={p.csrf} submit={p.submit}>
         <OrganisationFields errors={p.errors} values={p.values} />
-        <button type="submit" class="button">
-          {p.submit}
-        </button>
-      </form>
+      </PostForm>
       <p>
         <a href={p.back}>戻る</a>
       </p>

@@ -1,7 +1,7 @@
-import type { Child } from 'hono/jsx';
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice } from '../../../web/components/form.js';
+import { ErrorSummary, Notice, TextAreaField } from '../../../web/components/form.js';
+import { PostForm, SmallPost } from '../../../web/components/form-shells.js';
 import { prefectureName } from '../../organisations/prefectures.js';
 import {
   DX_STAGE_LABEL,
@@ -13,28 +13,9 @@ import {
 } from '../programme.labels.js';
 import { LIMITS, PROGRAMME_LABELS } from '../programme.schema.js';
 import type { ProgrammeAdminView } from '../programme-admin.service.js';
-import { TextAreaField } from './programme-admin.fields.js';
 
 // One programme for its organisation and the secretariat: what it says, what publication still needs, and
 // the buttons for the moves the actor may make now (each a small POST with the CSRF token).
-
-export function SmallPost(p: {
-  action: string;
-  csrf: string;
-  label: string;
-  danger?: boolean;
-  children?: Child;
-}) {
-  return (
-    <form method="post" action={p.action} class="inline-form">
-      <CsrfField token={p.csrf} />
-      {p.children}
-      <button type="submit" class={p.danger ? 'button button-small button-danger' : 'button button-small'}>
-        {p.label}
-      </button>
-    </form>
-  );
-}
 
 /** User text with its line breaks, as text nodes (never HTML). */
 export function Lines(p: { text: string }) {
@@ -116,7 +97,7 @@ function Actions(p: { d: ProgrammeAdminView; csrf: string; returnForm?: ReturnFo
         </a>
         {allowed.submit ? <SmallPost action={`${base}/submit`} csrf={p.csrf} label="公開を申請する" /> : null}
         {allowed.close ? (
-          <SmallPost action={`${base}/close`} csrf={p.csrf} label="募集を終了する" danger />
+          <SmallPost action={`${base}/close`} csrf={p.csrf} label="募集を終了する" variant="danger" />
         ) : null}
         {allowed.archive ? (
           <SmallPost action={`${base}/archive`} csrf={p.csrf} label="アーカイブする" />
@@ -127,8 +108,7 @@ function Actions(p: { d: ProgrammeAdminView; csrf: string; returnForm?: ReturnFo
           <h2 id="h-review">事務局の確認</h2>
           <p>内容を確認し、公開を承認するか、コメントを付けて差し戻してください。</p>
           <SmallPost action={`${base}/approve`} csrf={p.csrf} label="公開を承認する" />
-          <form method="post" action={`${base}/return`} novalidate>
-            <CsrfField token={p.csrf} />
+          <PostForm action={`${base}/return`} csrf={p.csrf} submit="差し戻す" secondary>
             <TextAreaField
               name="comment"
               label={PROGRAMME_LABELS.comment}
@@ -139,10 +119,7 @@ function Actions(p: { d: ProgrammeAdminView; csrf: string; returnForm?: ReturnFo
               value={p.returnForm?.values?.comment}
               error={p.returnForm?.errors?.comment}
             />
-            <button type="submit" class="button button-secondary">
-              差し戻す
-            </button>
-          </form>
+          </PostForm>
         </section>
       ) : null}
     </>

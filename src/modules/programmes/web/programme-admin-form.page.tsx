@@ -1,11 +1,19 @@
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, SelectField, TextField } from '../../../web/components/form.js';
+import {
+  CheckboxField,
+  CheckboxGroup,
+  ErrorSummary,
+  fieldsOf,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../../../web/components/form.js';
+import { PostForm } from '../../../web/components/form-shells.js';
 import type { SkillFrameworkView } from '../../credentials/skill-framework.presenter.js';
 import { DX_STAGE_LABEL, FORMAT_LABEL, LAYER_LABEL } from '../programme.labels.js';
 import { MIN_WEEKLY_HOURS_LAYER3 } from '../programme.readiness.js';
 import { PROGRAMME_LABELS as L, LIMITS } from '../programme.schema.js';
 import { PREFECTURE_REGIONS } from '../regions.js';
-import { CheckboxField, CheckboxGroup, TextAreaField } from './programme-admin.fields.js';
 
 // The create / edit form. A draft shows every field; a published programme only its content fields
 // (programme.policy.ts editScope), with a note saying why the rest is fixed.
@@ -26,68 +34,45 @@ const dxOptions = (['pattern1', 'pattern2', 'pattern3'] as const).map((v) => ({
 }));
 const regionGroups = PREFECTURE_REGIONS.map((r) => ({
   label: r.name,
-  items: r.prefectures.map((p) => ({ value: String(p.code), label: p.name })),
+  options: r.prefectures.map((p) => ({ value: String(p.code), label: p.name })),
 }));
 
 function skillGroups(f: SkillFrameworkView) {
   return f.categories.flatMap((c) =>
     c.subcategories.map((s) => ({
       label: [c.name, s.name].filter(Boolean).join(' › '),
-      items: s.items.map((i) => ({ value: i.code, label: `${i.code} ${i.name}` })),
+      options: s.items.map((i) => ({ value: i.code, label: `${i.code} ${i.name}` })),
     })),
   );
 }
 
-function ContentFields(p: { v: Record<string, string>; e: FieldErrors }) {
-  const { v, e } = p;
+function ContentFields(p: { s: ProgrammeFormState }) {
+  const field = fieldsOf(L, p.s.values, p.s.errors);
   return (
     <>
-      <TextField
-        name="title"
-        label={L.title}
-        required
-        maxLength={LIMITS.title}
-        value={v.title}
-        error={e.title}
-      />
+      <TextField {...field('title')} required maxLength={LIMITS.title} />
       <TextAreaField
-        name="summary"
-        label={L.summary}
+        {...field('summary')}
         rows={3}
         maxLength={LIMITS.summary}
         hint={`一覧に表示される短い紹介文です(${LIMITS.summary}文字以内)。`}
-        value={v.summary}
-        error={e.summary}
       />
       <TextAreaField
-        name="descriptionMd"
-        label={L.descriptionMd}
+        {...field('descriptionMd')}
         rows={12}
         maxLength={LIMITS.descriptionMd}
         hint="Markdown で書けます(見出しは ##、箇条書きは -)。HTML は表示されません。"
-        value={v.descriptionMd}
-        error={e.descriptionMd}
       />
-      <TextField name="venue" label={L.venue} maxLength={LIMITS.venue} value={v.venue} error={e.venue} />
-      <TextField name="startsOn" label={L.startsOn} type="date" value={v.startsOn} error={e.startsOn} />
-      <TextField name="endsOn" label={L.endsOn} type="date" value={v.endsOn} error={e.endsOn} />
+      <TextField {...field('venue')} maxLength={LIMITS.venue} />
+      <TextField {...field('startsOn')} type="date" />
+      <TextField {...field('endsOn')} type="date" />
       <TextAreaField
-        name="scheduleNote"
-        label={L.scheduleNote}
+        {...field('scheduleNote')}
         rows={4}
         maxLength={LIMITS.scheduleNote}
         hint="説明会、キックオフ、成果発表会などの日程を書いてください。"
-        value={v.scheduleNote}
-        error={e.scheduleNote}
       />
-      <TextField
-        name="capacity"
-        label={L.capacity}
-        inputmode="numeric"
-        hint="人数(半角数字)"
-        value={v.capacity}
-        error={e.capacity}
-      />
+      <TextField {...field('capacity')} inputmode="numeric" hint="人数(半角数字)" />
     </>
   );
 }
@@ -98,105 +83,63 @@ function TermsFields(p: {
   framework: SkillFrameworkView | null;
   fiscalYears: number[];
 }) {
-  const v = p.s.values;
-  const e = p.s.errors ?? {};
+  const field = fieldsOf(L, p.s.values, p.s.errors);
   return (
     <>
       <SelectField
-        name="fiscalYear"
-        label={L.fiscalYear}
+        {...field('fiscalYear')}
         required
         options={p.fiscalYears.map((y) => ({ value: String(y), label: `${y}年度` }))}
-        value={v.fiscalYear}
-        error={e.fiscalYear}
       />
-      <SelectField
-        name="format"
-        label={L.format}
-        required
-        options={formatOptions}
-        placeholder="選択してください"
-        value={v.format}
-        error={e.format}
-      />
+      <SelectField {...field('format')} required options={formatOptions} placeholder="選択してください" />
       <CheckboxGroup
-        name="prefectureCodes"
-        legend={L.prefectureCodes}
+        {...field('prefectureCodes')}
         hint="会場のある都道府県、または対象とする地域を選んでください。オンラインのみで全国から参加できる場合は選ばなくてかまいません。"
         groups={regionGroups}
-        selected={p.s.arrays.prefectureCodes}
-        error={e.prefectureCodes}
+        values={p.s.arrays.prefectureCodes}
       />
+      <TextField {...field('opensAt')} type="datetime-local" hint="日本時間で入力してください。" />
       <TextField
-        name="opensAt"
-        label={L.opensAt}
-        type="datetime-local"
-        hint="日本時間で入力してください。"
-        value={v.opensAt}
-        error={e.opensAt}
-      />
-      <TextField
-        name="closesAt"
-        label={L.closesAt}
+        {...field('closesAt')}
         type="datetime-local"
         hint="日本時間で入力してください。この時刻ちょうどに申込みを締め切ります。"
-        value={v.closesAt}
-        error={e.closesAt}
       />
       <TextField
-        name="feeYen"
-        label={L.feeYen}
+        {...field('feeYen')}
         required
         inputmode="numeric"
         hint="円(税込・半角数字)。無料の場合は 0 を入力してください。"
-        value={v.feeYen}
-        error={e.feeYen}
       />
-      <TextAreaField
-        name="targetLearners"
-        label={L.targetLearners}
-        rows={3}
-        maxLength={LIMITS.targetLearners}
-        value={v.targetLearners}
-        error={e.targetLearners}
-      />
+      <TextAreaField {...field('targetLearners')} rows={3} maxLength={LIMITS.targetLearners} />
       <TextField
-        name="weeklyHours"
-        label={L.weeklyHours}
+        {...field('weeklyHours')}
         inputmode="text"
         hint={
           p.layer === 3
             ? `時間(小数は1桁まで)。地域企業協働プログラムは週${MIN_WEEKLY_HOURS_LAYER3}時間以上が必要です(公開申請時に確認します)。`
             : '時間(小数は1桁まで)。'
         }
-        value={v.weeklyHours}
-        error={e.weeklyHours}
       />
       <CheckboxField
-        name="commitmentRequired"
+        {...field('commitmentRequired')}
         label="申込者に、途中で離脱せず最後までやり遂げることの誓約を求める"
-        checked={v.commitmentRequired === 'yes'}
-        error={e.commitmentRequired}
+        checked={p.s.values.commitmentRequired === 'yes'}
       />
       {p.layer === 3 ? (
         <SelectField
-          name="dxStage"
-          label={L.dxStage}
+          {...field('dxStage')}
           hint="公開申請時に必須です。"
           options={dxOptions}
           placeholder="選択してください"
-          value={v.dxStage}
-          error={e.dxStage}
         />
       ) : null}
       {p.framework ? (
         <CheckboxGroup
-          name="skillCodes"
-          legend={`${L.skillCodes}: ${p.framework.name} ver.${p.framework.version}`}
+          {...field('skillCodes')}
+          label={`${L.skillCodes}: ${p.framework.name} ver.${p.framework.version}`}
           hint="このプログラムで身につくスキル項目を選んでください(公開申請時に1つ以上必須)。"
           groups={skillGroups(p.framework)}
-          selected={p.s.arrays.skillCodes}
-          error={e.skillCodes}
+          values={p.s.arrays.skillCodes}
         />
       ) : null}
     </>
@@ -226,16 +169,12 @@ export function ProgrammeFormPage(p: {
           公開中のプログラムは、名称・概要・詳細説明・会場・日程・定員だけを変更できます。募集期間や受講料などの条件を変えるには、事務局にご相談ください。
         </p>
       ) : null}
-      <form method="post" action={p.action} novalidate>
-        <CsrfField token={p.csrf} />
-        <ContentFields v={p.state.values} e={errors ?? {}} />
+      <PostForm action={p.action} csrf={p.csrf} submit={p.submit}>
+        <ContentFields s={p.state} />
         {p.scope === 'all' ? (
           <TermsFields s={p.state} layer={p.layer} framework={p.framework} fiscalYears={p.fiscalYears} />
         ) : null}
-        <button type="submit" class="button">
-          {p.submit}
-        </button>
-      </form>
+      </PostForm>
       <p>
         <a href={p.back}>戻る</a>
       </p>

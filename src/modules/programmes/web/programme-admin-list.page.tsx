@@ -1,6 +1,7 @@
 import type { ProgrammeStatus } from '../../../db/schema.js';
 import { formatJst } from '../../../lib/clock.js';
 import { Notice, SelectField } from '../../../web/components/form.js';
+import { FilterForm } from '../../../web/components/form-shells.js';
 import { LAYER_SHORT, PROGRAMME_STATUS_LABEL } from '../programme.labels.js';
 import type { ProgrammeView } from '../programme.presenter.js';
 import type { ListFilter } from '../programme.schema.js';
@@ -79,7 +80,7 @@ export function ProgrammeListPage(p: {
           </a>
         ) : null}
       </div>
-      <form method="get" action="/admin/programmes" class="filters">
+      <FilterForm action="/admin/programmes">
         <SelectField
           name="status"
           label="状態"
@@ -115,10 +116,7 @@ export function ProgrammeListPage(p: {
           placeholder="すべて"
           value={f.fy ? String(f.fy) : ''}
         />
-        <button type="submit" class="button button-secondary">
-          絞り込む
-        </button>
-      </form>
+      </FilterForm>
       <Table
         items={list.items}
         caption="プログラム"

@@ -1,11 +1,18 @@
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, SelectField, TextField } from '../../../web/components/form.js';
+import {
+  CheckboxField,
+  ErrorSummary,
+  fieldsOf,
+  Notice,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../../../web/components/form.js';
+import { PostForm, SmallPost } from '../../../web/components/form-shells.js';
 import { QUESTION_KIND_LABEL } from '../programme.labels.js';
 import type { ProgrammeAdminView } from '../programme-admin.service.js';
 import { QUESTION_FORM_LABELS as L, QUESTION_LIMITS } from '../programme-questions.schema.js';
 import type { EligibilityQuestion, ExtraQuestion } from '../questions.js';
-import { CheckboxField, TextAreaField } from './programme-admin.fields.js';
-import { SmallPost } from './programme-admin-detail.page.js';
 
 // The question editor, without JavaScript: each question has remove / move buttons (small POSTs), and each
 // list has an "add a question" form below it. A failed add re-renders this page with that form's errors.
@@ -51,7 +58,7 @@ function QuestionList(p: {
                 action={`${p.base}/${q.id}/remove`}
                 csrf={p.csrf}
                 label={`「${q.label}」を削除`}
-                danger
+                variant="danger"
               />
             </div>
           ) : null}
@@ -61,129 +68,69 @@ function QuestionList(p: {
   );
 }
 
-function AddEligibility(p: { action: string; csrf: string; s?: AddFormState | undefined }) {
-  const v = p.s?.values ?? {};
-  const e = p.s?.errors ?? {};
+type AddFormProps = { action: string; csrf: string; s?: AddFormState | undefined };
+const questionFields = (s: AddFormState | undefined) => fieldsOf(L, s?.values, s?.errors);
+
+/** What every question has: its kind, its wording and an optional note under it. */
+function QuestionBasics(p: {
+  field: ReturnType<typeof questionFields>;
+  kinds: (keyof typeof QUESTION_KIND_LABEL)[];
+}) {
+  const kinds = p.kinds.map((k) => ({ value: k, label: QUESTION_KIND_LABEL[k] }));
   return (
-    <form method="post" action={p.action} novalidate>
-      <CsrfField token={p.csrf} />
-      <SelectField
-        name="kind"
-        label={L.kind}
-        required
-        options={[
-          { value: 'yes_no', label: QUESTION_KIND_LABEL.yes_no },
-          { value: 'choice', label: QUESTION_KIND_LABEL.choice },
-        ]}
-        value={v.kind}
-        error={e.kind}
-      />
-      <TextField
-        name="label"
-        label={L.label}
-        required
-        maxLength={QUESTION_LIMITS.label}
-        value={v.label}
-        error={e.label}
-      />
+    <>
+      <SelectField {...p.field('kind')} required options={kinds} />
+      <TextField {...p.field('label')} required maxLength={QUESTION_LIMITS.label} />
+      <TextAreaField {...p.field('help')} rows={2} maxLength={QUESTION_LIMITS.help} />
+    </>
+  );
+}
+
+function AddEligibility(p: AddFormProps) {
+  const field = questionFields(p.s);
+  return (
+    <PostForm action={p.action} csrf={p.csrf} submit="参加条件の質問を追加する">
+      <QuestionBasics field={field} kinds={['yes_no', 'choice']} />
+      <TextAreaField {...field('options')} rows={4} hint="「選択(1つ)」のときだけ。1行に1つ、2つ以上。" />
       <TextAreaField
-        name="help"
-        label={L.help}
-        rows={2}
-        maxLength={QUESTION_LIMITS.help}
-        value={v.help}
-        error={e.help}
-      />
-      <TextAreaField
-        name="options"
-        label={L.options}
-        rows={4}
-        hint="「選択(1つ)」のときだけ。1行に1つ、2つ以上。"
-        value={v.options}
-        error={e.options}
-      />
-      <TextAreaField
-        name="acceptable"
-        label={L.acceptable}
+        {...field('acceptable')}
         required
         rows={2}
         hint="この回答なら申し込めます。「はい/いいえ」の質問は はい か いいえ を、選択の質問は選択肢と同じ文言を、1行に1つ。"
-        value={v.acceptable}
-        error={e.acceptable}
       />
       <TextAreaField
-        name="ineligibleMessage"
-        label={L.ineligibleMessage}
+        {...field('ineligibleMessage')}
         required
         rows={2}
         maxLength={QUESTION_LIMITS.ineligibleMessage}
         hint="対象外の回答をした方に表示します。"
-        value={v.ineligibleMessage}
-        error={e.ineligibleMessage}
       />
-      <button type="submit" class="button">
-        参加条件の質問を追加する
-      </button>
-    </form>
+    </PostForm>
   );
 }
 
-function AddExtra(p: { action: string; csrf: string; s?: AddFormState | undefined }) {
-  const v = p.s?.values ?? {};
-  const e = p.s?.errors ?? {};
-  const kinds = (['short_text', 'long_text', 'choice', 'multi_choice', 'yes_no'] as const).map((k) => ({
-    value: k,
-    label: QUESTION_KIND_LABEL[k],
-  }));
+function AddExtra(p: AddFormProps) {
+  const field = questionFields(p.s);
   return (
-    <form method="post" action={p.action} novalidate>
-      <CsrfField token={p.csrf} />
-      <SelectField name="kind" label={L.kind} required options={kinds} value={v.kind} error={e.kind} />
-      <TextField
-        name="label"
-        label={L.label}
-        required
-        maxLength={QUESTION_LIMITS.label}
-        value={v.label}
-        error={e.label}
+    <PostForm action={p.action} csrf={p.csrf} submit="追加の質問を追加する">
+      <QuestionBasics field={field} kinds={['short_text', 'long_text', 'choice', 'multi_choice', 'yes_no']} />
+      <CheckboxField
+        {...field('required')}
+        label="回答を必須にする"
+        checked={p.s ? p.s.values.required === 'yes' : true}
       />
-      <TextAreaField
-        name="help"
-        label={L.help}
-        rows={2}
-        maxLength={QUESTION_LIMITS.help}
-        value={v.help}
-        error={e.help}
-      />
-      <CheckboxField name="required" label="回答を必須にする" checked={p.s ? v.required === 'yes' : true} />
       <TextField
-        name="maxLength"
-        label={L.maxLength}
+        {...field('maxLength')}
         inputmode="numeric"
         hint={`記述の質問だけ。空欄なら短い記述は200字、長い記述は2000字(最大${QUESTION_LIMITS.maxLength}字)。`}
-        value={v.maxLength}
-        error={e.maxLength}
       />
-      <TextAreaField
-        name="options"
-        label={L.options}
-        rows={4}
-        hint="選択の質問だけ。1行に1つ、2つ以上。"
-        value={v.options}
-        error={e.options}
-      />
+      <TextAreaField {...field('options')} rows={4} hint="選択の質問だけ。1行に1つ、2つ以上。" />
       <TextField
-        name="maxSelect"
-        label={L.maxSelect}
+        {...field('maxSelect')}
         inputmode="numeric"
         hint="「選択(複数)」のときだけ。空欄なら上限なし。"
-        value={v.maxSelect}
-        error={e.maxSelect}
       />
-      <button type="submit" class="button">
-        追加の質問を追加する
-      </button>
-    </form>
+    </PostForm>
   );
 }
 
