@@ -25,7 +25,8 @@ export type DeskAction =
 /** The organisation that runs the programme an action is about. */
 export type DeskSubject = { orgId: string };
 
-const RUNNERS: ReadonlySet<Role> = new Set(['admin', 'staff']);
+/** The roles that run an organisation's desk: decide, rank, export, and hear of withdrawals. */
+export const RUNNERS: ReadonlySet<Role> = new Set(['admin', 'staff']);
 const SCORERS: ReadonlySet<Role> = new Set(['admin', 'staff', 'reviewer']);
 
 const ROLES_FOR: Record<Exclude<DeskAction, 'applications.overview'>, ReadonlySet<Role>> = {

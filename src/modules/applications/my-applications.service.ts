@@ -17,6 +17,7 @@ import { canWithdraw, ownsApplication, requireLearner } from './application.poli
 import * as repo from './application.repository.js';
 import { APPLICATION_STATUS_LABEL } from './application.transitions.js';
 import { moveStatus } from './application-status.repository.js';
+import { RUNNERS } from './desk.policy.js';
 import { programmeOwner } from './desk.repository.js';
 
 // The applicant's own page (/my/applications): list, detail with history, withdraw, download my data.
@@ -68,7 +69,7 @@ export async function getWithdrawal(deps: Deps, actor: Actor, id: string): Promi
  * Who on the running organisation's desk hears of a withdrawal: those who decide and promote from the
  * waitlist (desk.policy: admins and staff run the desk). Reviewers and viewers do not act on it.
  */
-const WITHDRAWAL_RECIPIENT_ROLES: readonly Role[] = ['admin', 'staff'];
+const WITHDRAWAL_RECIPIENT_ROLES: readonly Role[] = [...RUNNERS];
 
 /**
  * Tells the running organisation's desk, in the withdrawal's transaction (the mails exist only if the

@@ -71,6 +71,7 @@ export const templateNames = [
   'role_changed',
   'membership_removed',
   'application_received',
+  'application_withdrawn',
   'programme_approved',
   'programme_returned',
   'application_decision',

@@ -159,6 +159,14 @@ describe('mail templates', () => {
         submittedAt: new Date('2026-04-08T00:00:00Z'),
         detailUrl: 'https://dxq.example/my/applications/a',
       },
+      application_withdrawn: {
+        number: 'DXQ-2026-000123',
+        programmeTitle: '地域企業協働プログラム\r\nBcc: z',
+        previousStatusLabel: '合格',
+        withdrawnAt: new Date('2026-04-09T00:00:00Z'),
+        detailUrl: 'https://dxq.example/admin/applications/a',
+        effect: { kind: 'seat_freed', listUrl: 'https://dxq.example/admin/applications/programmes/p' },
+      },
       programme_approved: {
         orgName: '東京拠点',
         programmeTitle: '<script>x</script>\r\nBcc: y',

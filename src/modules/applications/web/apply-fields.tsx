@@ -3,8 +3,7 @@ import { type ExtraQuestion, maxLengthOf } from '../../programmes/questions.js';
 import type { FormValues } from '../applicant.presenter.js';
 
 // The programme's own questions on the application form, drawn with the shared controls
-// (web/components/form.tsx). RadioGroup is passed on for apply.pages.tsx, which still imports it from here.
-export { RadioGroup };
+// (web/components/form.tsx).
 
 const str = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 const list = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);

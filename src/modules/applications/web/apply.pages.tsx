@@ -1,13 +1,12 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { ErrorSummary, Notice } from '../../../web/components/form.js';
+import { ErrorSummary, Notice, RadioGroup } from '../../../web/components/form.js';
 import { PREFECTURE_LIST } from '../../organisations/prefectures.js';
 import type { ProgrammeView } from '../../programmes/programme.presenter.js';
 import type { EligibilityQuestion } from '../../programmes/questions.js';
 import type { FormValues } from '../applicant.presenter.js';
 import { FIELD_LABELS } from '../application.schema.js';
 import type { SubmittedRef } from '../application.service.js';
-import { RadioGroup } from './apply-fields.js';
 
 // Views of the apply flow other than the form itself (apply-form.page.tsx). Routes: apply.routes.tsx.
 

@@ -1,11 +1,8 @@
 import { AppError } from '../../../lib/errors.js';
-import { TextAreaField } from '../../../web/components/form.js';
 import type { AppContext } from '../../../web/context.js';
 import { isUuid } from '../desk.scope.js';
 
-// Small pieces shared by the desk pages. TextAreaField is passed on for desk-review.section.tsx, which still
-// imports it from here; the control itself is the shared one (web/components/form.tsx).
-export { TextAreaField };
+// Small pieces shared by the desk pages (the form controls are the shared ones in web/components/form.tsx).
 
 /** Path ids are checked before they reach a query: a malformed one is simply "not found". */
 export function idParam(c: AppContext, name: string): string {

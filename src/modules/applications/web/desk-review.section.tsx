@@ -1,10 +1,10 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, Notice, SelectField } from '../../../web/components/form.js';
+import { CsrfField, Notice, SelectField, TextAreaField } from '../../../web/components/form.js';
 import { RUBRIC_LIMITS, scoreField } from '../rubric.schema.js';
 import { formatTotal } from '../rubric.scoring.js';
 import type { ReviewPanel } from '../rubric.service.js';
-import { applicationPath, TextAreaField } from './desk-fields.js';
+import { applicationPath } from './desk-fields.js';
 
 // The review section of an application's page: the viewer's own scoring form (or their conflict of
 // interest), and — only as far as desk.policy.ts allows — the totals and the other reviewers' scores.
