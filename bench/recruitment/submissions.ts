@@ -73,6 +73,8 @@ async function bareInserts(url: string, total: number) {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   let next = 0;
   const lat: number[] = [];
+  await pool.query('select 1'); // one backend up before the CPU reading; the rest start inside the window
+  const pgBefore = cpuSeconds((comm) => comm === 'postgres');
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -85,8 +87,9 @@ async function bareInserts(url: string, total: number) {
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const pgCpu = cpuSeconds((comm) => comm === 'postgres') - pgBefore; // before pool.end(): its backends exit
   await pool.end();
-  return { rate: total / secs, p99: percentile(lat, 0.99) };
+  return { rate: total / secs, p99: percentile(lat, 0.99), pgCpuMsPerInsert: (pgCpu / total) * 1000 };
 }
 
 function percentile(xs: number[], p: number): number {

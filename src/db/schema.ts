@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { BadgesTables } from './schema-badges.js';
+import type { FrameworkImportTables } from './schema-frameworks.js';
 
 // Kysely table types. Keep in step with migrations/; rows never reach a page directly (presenters map them).
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -135,7 +137,7 @@ export interface MailOutboxTable {
   sent_at: TimestampNullable;
 }
 
-export interface DB extends RecruitmentTables {
+export interface DB extends RecruitmentTables, BadgesTables, FrameworkImportTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   memberships: MembershipsTable;
