@@ -9,8 +9,8 @@ import { cpuSeconds, freshPostgres, machine, median, sendAll, startServer } from
 
 const CONCURRENCY = 200;
 const APPLICANTS = Number(process.env.BENCH_APPLICANTS ?? 6000);
-/** dxq instances behind the (simulated) load balancer: one per core by default, as docs/operations.md advises. */
-const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 2);
+/** dxq instances behind a (simulated) load balancer; BENCH_INSTANCES=2 spreads the server over both cores. */
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 const SECRET = 'bench-secret-key-bench-secret-key-0123';
 
 async function seed(url: string) {

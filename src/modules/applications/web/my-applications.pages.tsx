@@ -42,8 +42,8 @@ export function MyApplicationsPage(p: { items: MyApplicationItem[]; done?: strin
                     <a href={`/my/applications/${a.id}`}>{a.programmeTitle}</a>
                   </th>
                   <td>{a.organisationName}</td>
-                  <td>{a.number ?? '—'}</td>
-                  <td>
+                  <td class="nowrap">{a.number ?? '—'}</td>
+                  <td class="nowrap">
                     {a.statusLabel}
                     {a.status === 'draft' ? (
                       <>
