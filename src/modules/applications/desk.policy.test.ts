@@ -88,11 +88,12 @@ describe('desk policy', () => {
     expect(isForeign(learner, { orgId: OTHER })).toBe(false);
   });
 
-  it('gives the overview to secretariat admins and staff only', () => {
+  it('gives the overview to secretariat admins and staff, and to METI (figures only, see the service)', () => {
     expect(can(staff('secretariat', 'admin'), 'applications.overview')).toBe(true);
     expect(can(staff('secretariat', 'staff'), 'applications.overview')).toBe(true);
     expect(can(staff('secretariat', 'reviewer'), 'applications.overview')).toBe(false);
-    expect(can(staff('ministry', 'admin'), 'applications.overview')).toBe(false);
+    expect(can(staff('ministry', 'admin'), 'applications.overview')).toBe(true);
+    expect(can(staff('ministry', 'viewer'), 'applications.overview')).toBe(true);
     expect(can(staff('regional_hub', 'admin'), 'applications.overview')).toBe(false);
   });
 

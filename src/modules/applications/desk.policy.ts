@@ -40,7 +40,9 @@ const ROLES_FOR: Record<Exclude<DeskAction, 'applications.overview'>, ReadonlySe
 
 export function can(actor: Actor, action: DeskAction, subject?: DeskSubject): boolean {
   if (actor.type !== 'staff') return false;
-  if (action === 'applications.overview') return actor.org.kind === 'secretariat' && RUNNERS.has(actor.role);
+  // METI sees progress and outcomes (MISSION.md): the overview's figures, without the people behind them.
+  if (action === 'applications.overview')
+    return (actor.org.kind === 'secretariat' && RUNNERS.has(actor.role)) || actor.org.kind === 'ministry';
   return !!subject && subject.orgId === actor.org.id && ROLES_FOR[action].has(actor.role);
 }
 

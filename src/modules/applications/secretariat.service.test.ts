@@ -162,13 +162,26 @@ describe.each(dbKinds())('secretariat overview on %s', (kind) => {
     expect(audited.at(-1)?.details).toMatchObject({ fiscalYear: 2030, multiApplicants: 0 });
   });
 
-  it('is for secretariat admins and staff only', async () => {
-    for (const actor of [
-      hubA,
-      await staffActor(env, 'ministry', 'admin'),
-      await staffActor(env, 'secretariat', 'reviewer'),
-      await learnerActor(env),
-    ])
+  it('gives METI the figures but not the people behind them', async () => {
+    const meti = await staffActor(env, 'ministry', 'viewer');
+    const o = await getOverview(env, meti, {});
+    const full = await getOverview(env, sec, {});
+    expect(o.total).toEqual(full.total);
+    expect(o.programmes).toEqual(full.programmes);
+    expect(o.days).toEqual(full.days);
+    expect([o.showsPeople, o.multi, o.multiCount]).toEqual([false, [], 1]);
+    expect([full.showsPeople, full.multiCount]).toEqual([true, 1]);
+    const client = await new Client(testApp(env), env).signInAs(meti.userId, meti.org.id);
+    const res = await client.get('/admin/applications/overview');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('A 地域DX');
+    expect(html).toContain('個人を特定できる情報(氏名・メールアドレス)は事務局だけが見られます');
+    expect(html).not.toContain('multi@example.jp');
+  });
+
+  it('is for secretariat admins and staff, and METI, only', async () => {
+    for (const actor of [hubA, await staffActor(env, 'secretariat', 'reviewer'), await learnerActor(env)])
       expect(await codeOf(getOverview(env, actor, {}))).toBe('FORBIDDEN');
     expect(await codeOf(getOverview(env, anonymous(), {}))).toBe('UNAUTHENTICATED');
     expect(await codeOf(getOverview(env, await staffActor(env, 'secretariat', 'admin'), {}))).toBe('ok');

@@ -57,7 +57,11 @@ export type Overview = {
   daily: DayPoint[];
   /** Whether older days were left out of `daily` (the table still lists them). */
   dailyTruncated: boolean;
+  /** People who applied to several programmes: named for the secretariat only, counted for METI. */
   multi: MultiApplicant[];
+  multiCount: number;
+  /** Whether `multi` names people (the secretariat) or is left empty (METI sees the count). */
+  showsPeople: boolean;
 };
 
 /** At most a year of days in the chart: at that width a column is about 2 px. */
@@ -99,6 +103,7 @@ export function dailySeries(
 
 export async function getOverview(deps: Deps, actor: Actor, filter: repo.OverviewFilter): Promise<Overview> {
   authorize(actor, 'applications.overview');
+  const secretariat = actor.type === 'staff' && actor.org.kind === 'secretariat';
   return transaction(deps, async (tx) => {
     const [years, funnels, perDay, multi] = await Promise.all([
       repo.fiscalYears(tx),
@@ -153,7 +158,9 @@ export async function getOverview(deps: Deps, actor: Actor, filter: repo.Overvie
       days,
       daily: daily.series,
       dailyTruncated: daily.truncated,
-      multi: multi.map((m) => ({
+      multiCount: multi.length,
+      showsPeople: secretariat,
+      multi: (secretariat ? multi : []).map((m) => ({
         email: m.email,
         displayName: m.display_name,
         count: m.n,

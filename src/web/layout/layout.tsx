@@ -38,6 +38,9 @@ function navItems(ctx: PageCtx): NavItem[] {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
       items.push({ href: '/admin/applications', label: t(ctx.locale, 'nav.applications') });
     }
+    if (a.org.kind === 'ministry') {
+      items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
+    }
     if (a.org.kind === 'secretariat') {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
       items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });

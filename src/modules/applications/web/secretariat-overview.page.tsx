@@ -257,42 +257,48 @@ export function OverviewPage(p: { o: Overview }) {
       {o.days.length === 0 ? <p>申込みはまだありません。</p> : null}
 
       <h2>複数のプログラムに申し込んだ人</h2>
-      <div class="table-scroll">
-        <table class="data-table">
-          <caption>申込者アカウントごと({o.multi.length}人)</caption>
-          <thead>
-            <tr>
-              <th scope="col">アカウント</th>
-              <th scope="col" class="number">
-                プログラム数
-              </th>
-              <th scope="col">申込み先と状況(申込み順)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {o.multi.map((m) => (
-              <tr>
-                <th scope="row">
-                  {m.displayName}
-                  <br />
-                  {m.email}
-                </th>
-                <td class="number">{m.count}</td>
-                <td>
-                  <ul class="plain-list">
-                    {m.applications.map((a) => (
-                      <li>
-                        {a.title}({a.organisation}): {a.status}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {o.multi.length === 0 ? <p>複数のプログラムに申し込んだ人はいません。</p> : null}
+      {o.showsPeople ? (
+        <>
+          <div class="table-scroll">
+            <table class="data-table">
+              <caption>申込者アカウントごと({o.multi.length}人)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">アカウント</th>
+                  <th scope="col" class="number">
+                    プログラム数
+                  </th>
+                  <th scope="col">申込み先と状況(申込み順)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.multi.map((m) => (
+                  <tr>
+                    <th scope="row">
+                      {m.displayName}
+                      <br />
+                      {m.email}
+                    </th>
+                    <td class="number">{m.count}</td>
+                    <td>
+                      <ul class="plain-list">
+                        {m.applications.map((a) => (
+                          <li>
+                            {a.title}({a.organisation}): {a.status}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {o.multi.length === 0 ? <p>複数のプログラムに申し込んだ人はいません。</p> : null}
+        </>
+      ) : (
+        <p>{o.multiCount}人。個人を特定できる情報(氏名・メールアドレス)は事務局だけが見られます。</p>
+      )}
     </>
   );
 }
