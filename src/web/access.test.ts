@@ -15,6 +15,7 @@ const PUBLIC = [
   /^\/assets\//,
   /^\/programmes(\/:id)?$/,
   /^\/frameworks\//,
+  /^\/open-badges\/guide(\/package\.zip)?$/,
   /^\/logout$/,
 ];
 const LEARNER_OK = [/^\/(dashboard|account|my|programmes)(\/|$)/];

@@ -119,7 +119,7 @@ describe('public site: find a 3層 programme in one’s prefecture', { timeout: 
   });
 
   it('FAQ, privacy and accessibility pages pass axe; a draft programme is not found', async () => {
-    for (const path of ['/faq', '/privacy', '/accessibility']) await visit(page, path);
+    for (const path of ['/faq', '/privacy', '/accessibility', '/open-badges/guide']) await visit(page, path);
     // English chrome around Japanese content (marked lang="ja"), then back to Japanese.
     await visit(page, '/programmes?lang=en');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

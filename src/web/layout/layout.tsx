@@ -148,6 +148,9 @@ export function Layout(props: { ctx: PageCtx; title: string; meta?: PageMeta; ch
               <li>
                 <a href="/accessibility">{t(ctx.locale, 'footer.accessibility')}</a>
               </li>
+              <li>
+                <a href="/open-badges/guide">{t(ctx.locale, 'footer.badgeGuide')}</a>
+              </li>
             </ul>
             <p>{t(ctx.locale, 'footer.operator')}</p>
           </div>
