@@ -91,9 +91,11 @@ export function buildOperatorGuidePage(deps: Deps): PublicBuilder {
             プログラムの版ごとに1つ作り、<code>id</code> は何年も変わらない URL
             にします。〈〉の部分を書き換えてください。
           </p>
-          <pre class="code-block" role="region" tabindex={0} aria-label="達成のテンプレート(JSON)">
-            <code>{JSON.stringify(g.template, null, 2)}</code>
-          </pre>
+          <section class="code-block" tabindex={0} aria-label="達成のテンプレート(JSON)">
+            <pre>
+              <code>{JSON.stringify(g.template, null, 2)}</code>
+            </pre>
+          </section>
 
           <h2 id="codes">3. DSS-P の項目コード</h2>
           <p>
@@ -136,9 +138,11 @@ export function buildOperatorGuidePage(deps: Deps): PublicBuilder {
           </p>
           <details>
             <summary>サンプルのクレデンシャル(JSON)を表示</summary>
-            <pre class="code-block" role="region" tabindex={0} aria-label="署名済みのサンプル(JSON)">
-              <code>{JSON.stringify(g.sample, null, 2)}</code>
-            </pre>
+            <section class="code-block" tabindex={0} aria-label="署名済みのサンプル(JSON)">
+              <pre>
+                <code>{JSON.stringify(g.sample, null, 2)}</code>
+              </pre>
+            </section>
           </details>
 
           <h2 id="verify">5. 検証の手順</h2>
