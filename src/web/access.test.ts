@@ -16,6 +16,7 @@ const PUBLIC = [
   /^\/programmes(\/:id)?$/,
   /^\/frameworks\//,
   /^\/open-badges\/guide(\/package\.zip)?$/,
+  /^\/(api\/)?verify$/,
   /^\/logout$/,
 ];
 const LEARNER_OK = [/^\/(dashboard|account|my|programmes)(\/|$)/];

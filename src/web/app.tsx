@@ -15,6 +15,8 @@ import { organisationRoutes } from '../modules/organisations/web/organisation.ro
 import { PublicCache } from '../modules/programmes/public-cache.js';
 import { programmeAdminRoutes } from '../modules/programmes/web/programme-admin.routes.js';
 import { publicProgrammeRoutes } from '../modules/programmes/web/public.routes.js';
+import type { SiteFetch } from '../modules/verification/site-documents.js';
+import { verifyApiRoutes, verifyRoutes } from '../modules/verification/web/verify.routes.js';
 import type { AppEnv } from './context.js';
 import { errorPage, handleError } from './errors.js';
 import { actor } from './middleware/actor.js';
@@ -44,6 +46,9 @@ export function createApp(deps: Deps) {
   app.use(
     bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => errorPage(c, 413) }), // 3. body size → 413
   );
+  // In-process reads of this site's own documents (issuer keys, status lists, badges) for the verifier: no socket.
+  const site: SiteFetch = (path) => Promise.resolve(app.request(path));
+  app.route('/', verifyApiRoutes(site)); //          (the verification API: no session, no CSRF, its own ceiling)
   app.use(session); //                             4. server-side session, idle/absolute timeouts
   app.use(csrf); //                                5. CSRF token on every state change → 403
   app.use(rateLimit(deps)); //                     6. per-account/address ceiling on state changes → 429
@@ -53,6 +58,7 @@ export function createApp(deps: Deps) {
   app.route('/', publicSiteRoutes(publicCache));
   app.route('/', publicProgrammeRoutes(publicCache));
   app.route('/', operatorGuideRoutes(publicCache));
+  app.route('/', verifyRoutes(site));
   app.route('/', identityRoutes());
   app.route('/', invitationRoutes());
   app.route('/admin/organisations', organisationRoutes());

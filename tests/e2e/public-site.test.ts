@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleSignedCredential } from '../../src/modules/handover/operator-guide.service.js';
 import { makeOrg } from '../../src/test/app.js';
 import { makeProgramme } from '../../src/test/factories.js';
 import { checkA11y, type E2E, startE2E, submit, visit } from './harness.js';
@@ -119,7 +120,17 @@ describe('public site: find a 3層 programme in one’s prefecture', { timeout: 
   });
 
   it('FAQ, privacy and accessibility pages pass axe; a draft programme is not found', async () => {
-    for (const path of ['/faq', '/privacy', '/accessibility', '/open-badges/guide']) await visit(page, path);
+    for (const path of ['/faq', '/privacy', '/accessibility', '/open-badges/guide', '/verify'])
+      await visit(page, path);
+    // The verifier with a pasted credential (the operators' sample) and its result, then a form error.
+    const sample = JSON.stringify(await sampleSignedCredential());
+    await page.getByLabel('バッジのデータ(JSON または JWT)').fill(sample);
+    expect(await submit(page, '検証する')).toBe(200);
+    await expect.poll(() => page.locator('#h-result').textContent()).toBe('検証結果');
+    await checkA11y(page, '/verify (result)');
+    await page.goto('/verify');
+    expect(await submit(page, '検証する')).toBe(422);
+    await checkA11y(page, '/verify (error)');
     // English chrome around Japanese content (marked lang="ja"), then back to Japanese.
     await visit(page, '/programmes?lang=en');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

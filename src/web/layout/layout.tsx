@@ -149,6 +149,9 @@ export function Layout(props: { ctx: PageCtx; title: string; meta?: PageMeta; ch
                 <a href="/accessibility">{t(ctx.locale, 'footer.accessibility')}</a>
               </li>
               <li>
+                <a href="/verify">{t(ctx.locale, 'footer.verify')}</a>
+              </li>
+              <li>
                 <a href="/open-badges/guide">{t(ctx.locale, 'footer.badgeGuide')}</a>
               </li>
             </ul>

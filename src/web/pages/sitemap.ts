@@ -2,7 +2,15 @@ import type { Deps } from '../../deps.js';
 import { searchPublicProgrammes } from '../../modules/programmes/programme.read.service.js';
 
 /** The pages a search engine should know, besides one entry per public programme. */
-const FIXED_PATHS = ['/', '/programmes', '/faq', '/privacy', '/accessibility', '/open-badges/guide'];
+const FIXED_PATHS = [
+  '/',
+  '/programmes',
+  '/faq',
+  '/privacy',
+  '/accessibility',
+  '/verify',
+  '/open-badges/guide',
+];
 
 function xmlEscape(s: string): string {
   return s.replace(/[<>&'"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
