@@ -241,13 +241,7 @@ export function OverviewPage(p: { o: Overview }) {
                 <th scope="row">{d.day}</th>
                 <td class="number">{d.total}</td>
                 <td>
-                  <ul class="plain-list">
-                    {d.byProgramme.map((b) => (
-                      <li>
-                        {b.title}: {b.n}件
-                      </li>
-                    ))}
-                  </ul>
+                  <PlainList items={d.byProgramme.map((b) => `${b.title}: ${b.n}件`)} />
                 </td>
               </tr>
             ))}
@@ -281,13 +275,9 @@ export function OverviewPage(p: { o: Overview }) {
                     </th>
                     <td class="number">{m.count}</td>
                     <td>
-                      <ul class="plain-list">
-                        {m.applications.map((a) => (
-                          <li>
-                            {a.title}({a.organisation}): {a.status}
-                          </li>
-                        ))}
-                      </ul>
+                      <PlainList
+                        items={m.applications.map((a) => `${a.title}(${a.organisation}): ${a.status}`)}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -300,5 +290,16 @@ export function OverviewPage(p: { o: Overview }) {
         <p>{o.multiCount}人。個人を特定できる情報(氏名・メールアドレス)は事務局だけが見られます。</p>
       )}
     </>
+  );
+}
+
+/** A list without bullets inside a table cell (programmes of a day, applications of a person). */
+function PlainList(p: { items: string[] }) {
+  return (
+    <ul class="plain-list">
+      {p.items.map((item) => (
+        <li>{item}</li>
+      ))}
+    </ul>
   );
 }
