@@ -14,13 +14,17 @@ const PUBLIC = [
   /^\/(healthz|readyz|robots\.txt|favicon\.ico|sitemap\.xml|privacy|accessibility|faq)$/,
   /^\/assets\//,
   /^\/programmes(\/:id)?$/,
-  /^\/frameworks\//,
+  /^\/frameworks(\/|$)/,
   /^\/open-badges\/guide(\/package\.zip)?$/,
   /^\/(api\/)?verify$/,
   /^\/logout$/,
 ];
 const LEARNER_OK = [/^\/(dashboard|account|my|programmes)(\/|$)/];
-const SECRETARIAT_ONLY = [/^\/admin\/(audit|outbox)(\/|$)/, /^\/admin\/applications\/overview/];
+const SECRETARIAT_ONLY = [
+  /^\/admin\/(audit|outbox)(\/|$)/,
+  /^\/admin\/applications\/overview/,
+  /^\/admin\/frameworks\/(import|imports|template)/,
+];
 
 /** Refused: 401/403/404, or sent to sign in. */
 function refused(res: Response): boolean {

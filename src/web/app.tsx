@@ -7,6 +7,7 @@ import { deskRoutes } from '../modules/applications/web/desk.routes.js';
 import { myApplicationsRoutes } from '../modules/applications/web/my-applications.routes.js';
 import { secretariatRoutes } from '../modules/applications/web/secretariat.routes.js';
 import { auditRoutes } from '../modules/audit/web/audit.routes.js';
+import { skillFrameworkRoutes } from '../modules/credentials/web/framework.routes.js';
 import { operatorGuideRoutes } from '../modules/handover/web/operator-guide.routes.js';
 import { identityRoutes } from '../modules/identity/web/identity.routes.js';
 import { outboxRoutes } from '../modules/notifications/web/outbox.routes.js';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   app.route('/', homeRoutes(publicCache));
   app.route('/', publicSiteRoutes(publicCache));
   app.route('/', publicProgrammeRoutes(publicCache));
+  app.route('/', skillFrameworkRoutes(publicCache)); // /frameworks…, /admin/frameworks…
   app.route('/', operatorGuideRoutes(publicCache));
   app.route('/', verifyRoutes(site));
   app.route('/', identityRoutes());

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/client.js';
+import type { FrameworkOfficialStatus } from '../../db/schema-frameworks.js';
 
 /**
  * The only SQL for skill frameworks and their items. Frameworks are public reference data (not
@@ -11,6 +12,7 @@ export type FrameworkRow = {
   version: string;
   name: string;
   provenance: string;
+  official_status: FrameworkOfficialStatus;
   created_at: Date;
 };
 
@@ -27,7 +29,15 @@ export type SkillItemRow = {
   position: number;
 };
 
-const frameworkColumns = ['id', 'slug', 'version', 'name', 'provenance', 'created_at'] as const;
+const frameworkColumns = [
+  'id',
+  'slug',
+  'version',
+  'name',
+  'provenance',
+  'official_status',
+  'created_at',
+] as const;
 const itemColumns = [
   'code',
   'name',
@@ -48,6 +58,7 @@ export async function listFrameworks(db: Database): Promise<FrameworkListRow[]> 
       'f.version',
       'f.name',
       'f.provenance',
+      'f.official_status',
       'f.created_at',
       (eb) =>
         eb
@@ -97,5 +108,67 @@ export async function findItems(db: Database, frameworkId: string, codes: string
     .where('framework_id', '=', frameworkId)
     .where('code', 'in', codes)
     .orderBy('position')
+    .execute();
+}
+
+export type RoleRow = {
+  code: string;
+  name: string;
+  name_en: string | null;
+  role_group: string;
+  description: string;
+  /** The codes of the items the role emphasises, in the role's order. */
+  item_codes: string[];
+};
+
+export async function listRoles(db: Database, frameworkId: string): Promise<RoleRow[]> {
+  const [roles, links] = await Promise.all([
+    db
+      .selectFrom('skill_roles')
+      .select(['code', 'name', 'name_en', 'role_group', 'description'])
+      .where('framework_id', '=', frameworkId)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('skill_role_items')
+      .select(['role_code', 'item_code'])
+      .where('framework_id', '=', frameworkId)
+      .orderBy('role_code')
+      .orderBy('position')
+      .execute(),
+  ]);
+  return roles.map((r) => ({
+    ...r,
+    item_codes: links.filter((l) => l.role_code === r.code).map((l) => l.item_code),
+  }));
+}
+
+/** The roles of a framework that emphasise one item, in the framework's role order. */
+export function listRolesOfItem(
+  db: Database,
+  frameworkId: string,
+  itemCode: string,
+): Promise<{ code: string; name: string; role_group: string }[]> {
+  return db
+    .selectFrom('skill_role_items as ri')
+    .innerJoin('skill_roles as r', (j) =>
+      j.onRef('r.framework_id', '=', 'ri.framework_id').onRef('r.code', '=', 'ri.role_code'),
+    )
+    .select(['r.code', 'r.name', 'r.role_group'])
+    .where('ri.framework_id', '=', frameworkId)
+    .where('ri.item_code', '=', itemCode)
+    .orderBy('r.position')
+    .execute();
+}
+
+/** Every framework version's slug, version and item codes: the public URLs (sitemap). */
+export function listAllItemPaths(db: Database): Promise<{ slug: string; version: string; code: string }[]> {
+  return db
+    .selectFrom('skill_items as i')
+    .innerJoin('skill_frameworks as f', 'f.id', 'i.framework_id')
+    .select(['f.slug', 'f.version', 'i.code'])
+    .orderBy('f.slug')
+    .orderBy('f.created_at')
+    .orderBy('i.position')
     .execute();
 }

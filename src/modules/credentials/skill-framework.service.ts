@@ -1,20 +1,25 @@
 import type { Deps } from '../../deps.js';
 import { AppError } from '../../lib/errors.js';
+import { CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN } from './framework-import.format.js';
 import {
   type FrameworkSummary,
+  frameworkPath,
   presentFramework,
   presentItem,
+  presentRole,
   presentSummary,
   type SkillFrameworkView,
   type SkillItemView,
+  type SkillRoleView,
+  skillItemPath,
 } from './skill-framework.presenter.js';
 import * as repo from './skill-framework.repository.js';
 
 /**
  * Read use cases for skill frameworks (OPEN-BADGES.md §Skill frameworks). Frameworks are public reference
- * data: anyone may read them, so these take no actor. Changing them (import from JSON/CSV/XLSX, roles) is
- * issue 4's and will come with a policy; every alignment (a programme's skills, an achievement) stores the
- * framework id, i.e. the exact version it used.
+ * data: anyone may read them, so these take no actor. New versions come by import (framework-import.service.ts,
+ * secretariat only); a version never changes. Every alignment (a programme's skills, an achievement) stores
+ * the framework id, i.e. the exact version it used.
  */
 
 /** The framework new programmes align to until the secretariat loads the official list (see 0003). */
@@ -79,4 +84,62 @@ export async function describeSkills(
 ): Promise<SkillItemView[]> {
   if (!frameworkId || !UUID.test(frameworkId) || codes.length === 0) return [];
   return (await repo.findItems(deps.db, frameworkId, [...new Set(codes)])).map(presentItem);
+}
+
+/** A version with its roles: the public page and the JSON of /frameworks/<slug>/<version>. */
+export async function getFrameworkDetail(
+  deps: Deps,
+  slug: string,
+  version: string,
+): Promise<{ framework: SkillFrameworkView; roles: SkillRoleView[] }> {
+  // Path segments are checked against the patterns before any query: anything else cannot exist.
+  if (!SLUG_PATTERN.test(slug) || !VERSION_PATTERN.test(version)) throw notFound();
+  const framework = await getFramework(deps, slug, version);
+  const roles = (await repo.listRoles(deps.db, framework.id)).map(presentRole);
+  return { framework, roles };
+}
+
+export type SkillItemPage = {
+  framework: Omit<SkillFrameworkView, 'items' | 'categories'>;
+  item: SkillItemView;
+  roles: { code: string; name: string; group: string }[];
+  /** The other versions of the same framework that have an item with this code (newest first). */
+  otherVersions: { version: string; name: string; path: string }[];
+};
+
+/** /frameworks/<slug>/<version>/<code>: the stable page a badge alignment's targetUrl points to. */
+export async function getSkillItemPage(
+  deps: Deps,
+  slug: string,
+  version: string,
+  code: string,
+): Promise<SkillItemPage> {
+  if (!SLUG_PATTERN.test(slug) || !VERSION_PATTERN.test(version) || !CODE_PATTERN.test(code)) {
+    throw new AppError('NOT_FOUND', 'スキル項目が見つかりません');
+  }
+  const f = await repo.findFramework(deps.db, slug, version);
+  if (!f) throw notFound();
+  const [row] = await repo.findItems(deps.db, f.id, [code]);
+  if (!row) throw new AppError('NOT_FOUND', 'スキル項目が見つかりません');
+  const roles = await repo.listRolesOfItem(deps.db, f.id, code);
+  const others = (await repo.listFrameworks(deps.db)).filter((o) => o.slug === slug && o.id !== f.id);
+  const withCode = await Promise.all(
+    others.map(async (o) => ((await repo.findItems(deps.db, o.id, [code])).length ? o : null)),
+  );
+  const { items: _i, categories: _c, ...framework } = presentFramework(f, []);
+  return {
+    framework,
+    item: presentItem(row),
+    roles: roles.map((r) => ({ code: r.code, name: r.name, group: r.role_group })),
+    otherVersions: withCode
+      .filter((o) => o !== null)
+      .map((o) => ({ version: o.version, name: o.name, path: skillItemPath(o, code) })),
+  };
+}
+
+/** The public framework pages, for the sitemap: the list, each version and each of its items. */
+export async function frameworkSitemapPaths(deps: Deps): Promise<string[]> {
+  const rows = await repo.listAllItemPaths(deps.db);
+  const versions = [...new Set(rows.map((r) => frameworkPath(r)))];
+  return ['/frameworks', ...versions, ...rows.map((r) => skillItemPath(r, r.code))];
 }

@@ -43,6 +43,7 @@ function navItems(ctx: PageCtx): NavItem[] {
     }
     if (a.org.kind === 'secretariat') {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
+      items.push({ href: '/admin/frameworks', label: t(ctx.locale, 'nav.frameworks') });
       items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
       items.push({ href: '/admin/audit', label: t(ctx.locale, 'nav.audit') });
       items.push({ href: '/admin/outbox', label: t(ctx.locale, 'nav.outbox') });
@@ -147,6 +148,9 @@ export function Layout(props: { ctx: PageCtx; title: string; meta?: PageMeta; ch
               </li>
               <li>
                 <a href="/accessibility">{t(ctx.locale, 'footer.accessibility')}</a>
+              </li>
+              <li>
+                <a href="/frameworks">{t(ctx.locale, 'footer.frameworks')}</a>
               </li>
               <li>
                 <a href="/verify">{t(ctx.locale, 'footer.verify')}</a>

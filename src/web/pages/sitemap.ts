@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { frameworkSitemapPaths } from '../../modules/credentials/skill-framework.service.js';
 import { searchPublicProgrammes } from '../../modules/programmes/programme.read.service.js';
 
 /** The pages a search engine should know, besides one entry per public programme. */
@@ -27,7 +28,9 @@ export async function buildSitemap(deps: Deps): Promise<string> {
   // a few dozen programmes a year.
   const programmes = await searchPublicProgrammes(deps, {});
   const urls = [
-    ...FIXED_PATHS.map((path) => `<url><loc>${xmlEscape(base + path)}</loc></url>`),
+    ...[...FIXED_PATHS, ...(await frameworkSitemapPaths(deps))].map(
+      (path) => `<url><loc>${xmlEscape(base + path)}</loc></url>`,
+    ),
     ...programmes.map(
       (p) =>
         `<url><loc>${xmlEscape(`${base}/programmes/${p.id}`)}</loc><lastmod>${p.updatedAt.toISOString()}</lastmod></url>`,
