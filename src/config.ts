@@ -48,6 +48,11 @@ const envSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   CONTACT_NAME: z.string().trim().min(1).max(100).default(DEFAULT_CONTACT_NAME),
   CONTACT_EMAIL: z.string().email().max(254).optional(),
+  CLAMD_URL: z
+    .string()
+    .regex(/^(tcp:\/\/[^/\s]+:\d{1,5}|unix:\/\/\/\S+)$/, 'tcp://host:port か unix:///path/to/clamd.sock')
+    .optional(),
+  CLAMD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type Config = {
@@ -77,6 +82,11 @@ export type Config = {
    * complaints). No address is shown, and none made up, unless CONTACT_EMAIL is set.
    */
   contact: { name: string; email: string | undefined };
+  /**
+   * Where uploads are scanned for malware (SECURITY.md: ClamAV's clamd in production): tcp://host:port or
+   * unix:///path. Unset: uploads are not scanned (a warning at start), for trials and development.
+   */
+  clamd: { url: string | undefined; timeoutMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -113,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !e.DATABASE_URL,
     retentionDays: e.RETENTION_DAYS,
     contact: { name: e.CONTACT_NAME, email: e.CONTACT_EMAIL },
+    clamd: { url: e.CLAMD_URL, timeoutMs: e.CLAMD_TIMEOUT_MS },
   };
 }
 
@@ -164,6 +175,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     seedDemo: false,
     retentionDays: 365,
     contact: { name: DEFAULT_CONTACT_NAME, email: undefined },
+    clamd: { url: undefined, timeoutMs: 2_000 },
     ...overrides,
   };
 }

@@ -73,6 +73,8 @@ export async function run(roles: Roles, config: Config = loadConfig()): Promise<
     deps.log.info('worker started', { concurrency: config.workerConcurrency });
   }
   if (roles.web) {
+    if (!config.clamd.url)
+      deps.log.warn('uploads are not scanned for malware: set CLAMD_URL (clamd) in production', {});
     const app = createApp(deps);
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));

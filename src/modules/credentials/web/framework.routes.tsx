@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { type FieldErrors, isAppError } from '../../../lib/errors.js';
+import { assertUploadClean } from '../../../lib/malware-scan.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { parseForm } from '../../../web/forms.js';
 import { servePublic } from '../../../web/pages/public-page.js';
@@ -136,9 +137,21 @@ export function skillFrameworkRoutes(cache: PublicCache) {
         422,
       );
     }
-    const checked = await checkFrameworkImport(c.get('deps'), actor, {
-      file: await upload(file),
-      rolesFile: rolesFile ? await upload(rolesFile) : null,
+    const deps = c.get('deps');
+    const main = await upload(file);
+    const roles = rolesFile ? await upload(rolesFile) : null;
+    try {
+      // SECURITY.md "Uploads": scanned (clamd) before a byte is parsed.
+      await assertUploadClean(deps.config, main.bytes, 'file');
+      if (roles) await assertUploadClean(deps.config, roles.bytes, 'rolesFile');
+    } catch (e) {
+      if (!isAppError(e, 'VALIDATION')) throw e;
+      const page = <ImportFormPage csrf={c.get('csrfToken')} values={form.values} errors={e.fields} />;
+      return render(c, 'スキル標準の取り込み', page, 422);
+    }
+    const checked = await checkFrameworkImport(deps, actor, {
+      file: main,
+      rolesFile: roles,
       meta: toMetaInput(form.data),
     });
     return redirect(c, `/admin/frameworks/imports/${checked.id}`);
