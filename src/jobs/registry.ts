@@ -1,4 +1,5 @@
 import { applicationHandlers, applicationSchedules } from '../modules/applications/application.jobs.js';
+import { badgeHandlers } from '../modules/badges/issuance.jobs.js';
 import { mailHandlers } from '../modules/notifications/mail.service.js';
 import { programmeHandlers, programmeSchedules } from '../modules/programmes/programme.jobs.js';
 import { maintenanceHandlers, maintenanceSchedules } from './maintenance.js';
@@ -10,6 +11,7 @@ export const handlers: Handlers = {
   ...maintenanceHandlers,
   ...applicationHandlers,
   ...programmeHandlers,
+  ...badgeHandlers,
 };
 export const schedules: Schedule[] = [
   ...maintenanceSchedules,

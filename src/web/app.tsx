@@ -7,6 +7,8 @@ import { deskRoutes } from '../modules/applications/web/desk.routes.js';
 import { myApplicationsRoutes } from '../modules/applications/web/my-applications.routes.js';
 import { secretariatRoutes } from '../modules/applications/web/secretariat.routes.js';
 import { auditRoutes } from '../modules/audit/web/audit.routes.js';
+import { badgeDocumentRoutes } from '../modules/badges/web/badge-documents.routes.js';
+import { earnerBadgeRoutes } from '../modules/badges/web/earner-badges.routes.js';
 import { skillFrameworkRoutes } from '../modules/credentials/web/framework.routes.js';
 import { operatorGuideRoutes } from '../modules/handover/web/operator-guide.routes.js';
 import { identityRoutes } from '../modules/identity/web/identity.routes.js';
@@ -50,6 +52,7 @@ export function createApp(deps: Deps) {
   // In-process reads of this site's own documents (issuer keys, status lists, badges) for the verifier: no socket.
   const site: SiteFetch = (path) => Promise.resolve(app.request(path));
   app.route('/', verifyApiRoutes(site)); //          (the verification API: no session, no CSRF, its own ceiling)
+  app.route('/', badgeDocumentRoutes()); //          (badge documents: issuer keys, status lists, badges; public)
   app.use(session); //                             4. server-side session, idle/absolute timeouts
   app.use(csrf); //                                5. CSRF token on every state change → 403
   app.use(rateLimit(deps)); //                     6. per-account/address ceiling on state changes → 429
@@ -71,6 +74,7 @@ export function createApp(deps: Deps) {
   app.route('/admin/outbox', outboxRoutes());
   app.route('/', applyRoutes()); //                /programmes/:id/apply…
   app.route('/my/applications', myApplicationsRoutes());
+  app.route('/', earnerBadgeRoutes()); //          /badges/:id (page, claim), /my/badges
 
   app.notFound((c) => errorPage(c, 404));
   app.onError(handleError);

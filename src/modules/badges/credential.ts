@@ -77,7 +77,8 @@ export type AchievementSubject = {
   achievement: Achievement;
 };
 export type Evidence = {
-  id: string;
+  /** A link to the evidence; absent when the evidence is a narrative only (OB 3.0 Evidence: id is optional). */
+  id?: string;
   type: ['Evidence'];
   name?: string;
   narrative?: string;
@@ -219,12 +220,16 @@ export const openBadgeInputSchema = z.object({
   }),
   evidence: z
     .array(
-      z.object({
-        id: httpUrl,
-        name: text(300).optional(),
-        narrative: text(2000).optional(),
-        description: text(2000).optional(),
-      }),
+      z
+        .object({
+          id: httpUrl.optional(),
+          name: text(300).optional(),
+          narrative: text(2000).optional(),
+          description: text(2000).optional(),
+        })
+        .refine((e) => e.id !== undefined || e.narrative !== undefined, {
+          message: '根拠には URL か説明文のどちらかが必要です',
+        }),
     )
     .max(20)
     .optional(),

@@ -51,6 +51,18 @@ export type MailTemplateData = {
     detailUrl: string;
     effect: { kind: 'seat_freed'; listUrl: string } | { kind: 'left_waitlist' } | { kind: 'none' };
   };
+  /**
+   * To an earner when a badge (Open Badges 3.0 completion certificate) is issued to them (issue 4 §4): the claim
+   * link opens the badge's page, where they can download it and add it to their profile. `corrected` when the
+   * badge replaces an earlier one that had a mistake.
+   */
+  badge_issued: {
+    recipientName: string;
+    achievementName: string;
+    issuerName: string;
+    claimUrl: string;
+    corrected: boolean;
+  };
 };
 
 /** Placeholders an organisation may use in its decision mail text, filled server-side when rendering. */
@@ -75,6 +87,7 @@ export const templateNames = [
   'programme_approved',
   'programme_returned',
   'application_decision',
+  'badge_issued',
 ] as const satisfies readonly TemplateName[];
 
 const SIGNATURE = [
@@ -228,6 +241,21 @@ const renderers: { [K in TemplateName]: (d: MailTemplateData[K]) => RenderedMail
       `申込みの詳細は次のページで確認できます(ログインが必要です)。\n${link(d.detailUrl)}`,
       `An applicant withdrew application ${inline(d.number)}.`,
       'このメールは、このプログラムの申込みを担当する方(組織の管理者・職員)にお送りしています。',
+    ),
+  // The subject names no programme or person (a shared inbox shows subjects); the body says what was issued.
+  badge_issued: (d) =>
+    mail(
+      d.corrected
+        ? '【マナビDX Quest】デジタルバッジ(修了証)を再発行しました'
+        : '【マナビDX Quest】デジタルバッジ(修了証)が発行されました',
+      `${inline(d.recipientName)} 様`,
+      d.corrected
+        ? `「${inline(d.issuerName)}」が発行した「${inline(d.achievementName)}」のデジタルバッジに誤りがあったため、訂正したバッジを発行しました。以前のバッジは無効になりました。`
+        : `「${inline(d.issuerName)}」から「${inline(d.achievementName)}」のデジタルバッジ(オープンバッジ 3.0 形式の修了証)が発行されました。`,
+      `次のリンクからバッジを受け取ってください。バッジ画像のダウンロード、検証用のリンク、LinkedIn への追加ができます。\n${link(d.claimUrl)}`,
+      'このリンクは受け取り用のため、他の方に共有しないでください。共有するときは、バッジのページの公開用リンクをお使いください。',
+      'A digital badge (Open Badges 3.0) was issued to you. Open the link above to receive it.',
+      IF_NOT_YOU,
     ),
 };
 

@@ -188,6 +188,13 @@ describe('mail templates', () => {
           組織名: '東京拠点',
         },
       },
+      badge_issued: {
+        recipientName: '受講 太郎\r\nBcc: x',
+        achievementName: '地域企業協働プログラム 修了',
+        issuerName: '東京拠点',
+        claimUrl: 'https://dxq.example/badges/b?claim=t',
+        corrected: false,
+      },
     } as const;
     for (const name of templateNames) {
       const m = renderMail(name, data[name] as never);
@@ -226,6 +233,17 @@ describe('mail templates', () => {
     expect(decided.text).toContain('申込番号: DXQ-2026-000123\nプログラム: 地域DX\n運営: 東京拠点');
     const enrolled = renderMail('application_decision', { ...data.application_decision, kind: 'enrolled' });
     expect(enrolled.subject).toBe('【マナビDX Quest】受講確定のお知らせ');
+    const badge = renderMail('badge_issued', data.badge_issued);
+    expect(badge.subject).toBe('【マナビDX Quest】デジタルバッジ(修了証)が発行されました');
+    expect(badge.subject).not.toContain('地域企業協働');
+    expect(badge.text).toContain('受講 太郎 Bcc: x 様');
+    expect(badge.text).toContain('「東京拠点」から「地域企業協働プログラム 修了」のデジタルバッジ');
+    expect(badge.text).toContain('https://dxq.example/badges/b?claim=t');
+    const corrected = renderMail('badge_issued', { ...data.badge_issued, corrected: true });
+    expect(corrected.subject).toBe('【マナビDX Quest】デジタルバッジ(修了証)を再発行しました');
+    expect(() =>
+      renderMail('badge_issued', { ...data.badge_issued, claimUrl: 'javascript:alert(1)' }),
+    ).toThrow();
   });
 });
 

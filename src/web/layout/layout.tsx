@@ -52,6 +52,7 @@ function navItems(ctx: PageCtx): NavItem[] {
   if (a.type === 'learner') {
     items.push({ href: '/dashboard', label: t(ctx.locale, 'nav.dashboard') });
     items.push({ href: '/my/applications', label: t(ctx.locale, 'nav.myApplications') });
+    items.push({ href: '/my/badges', label: t(ctx.locale, 'nav.myBadges') });
   }
   if (a.type === 'staff' || a.type === 'learner')
     items.push({ href: '/account', label: t(ctx.locale, 'nav.account') });
