@@ -52,7 +52,8 @@ function jstYearMonth(d: Date): { year: string; month: string } {
   const parts = JST_PARTS.formatToParts(d);
   return {
     year: parts.find((p) => p.type === 'year')?.value ?? '',
-    month: parts.find((p) => p.type === 'month')?.value ?? '',
+    // LinkedIn's issueMonth is 1–12, not "04".
+    month: String(Number(parts.find((p) => p.type === 'month')?.value ?? '')),
   };
 }
 

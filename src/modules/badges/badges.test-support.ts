@@ -1,15 +1,10 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
-import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as vc from '@digitalbazaar/vc';
 import type { Hono } from 'hono';
 import type { StaffActor } from '../../lib/actor.js';
 import type { TestEnv } from '../../test/db.js';
 import type { AppEnv } from '../../web/context.js';
+import { siteKeyResolver, siteStatusChecker } from '../verification/site-documents.js';
 import { createAchievement, publishAchievement } from './achievement.service.js';
-import { createDocumentLoader, type KeyDocument } from './document-loader.js';
-import { type BitstringStatusListEntry, statusBitFromListCredential } from './status-list.js';
-import type { StatusAnswer } from './verify.js';
 
 /**
  * Test support for the badges module (tests only): a small PNG, and resolvers that read this site's issuer
@@ -55,50 +50,14 @@ export function testPng(width = 8, height = 8, extra: { type: string; data: Buff
 
 export type TestApp = Hono<AppEnv>;
 
-/** `did:web:<host>:a:b#frag` → `/a/b/did.json` on this site (did:web §3.2), or null for another host. */
-export function didWebPath(baseUrl: string, did: string): string | null {
-  const [bare = ''] = did.split('#');
-  if (!bare.startsWith('did:web:')) return null;
-  const [host = '', ...segments] = bare.slice('did:web:'.length).split(':');
-  if (decodeURIComponent(host) !== new URL(baseUrl).host || segments.length === 0) return null;
-  return `/${segments.map(decodeURIComponent).join('/')}/did.json`;
-}
-
-async function getJson(app: TestApp, path: string): Promise<Record<string, unknown> | null> {
-  const res = await app.request(path);
-  return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
-}
-
-/** Our issuers' keys, read through GET /issuers/:orgId/did.json. */
+/** Our issuers' keys, read through the app's own routes (GET /issuers/:orgId/did.json), as the verifier does. */
 export function appKeyResolver(app: TestApp, baseUrl: string) {
-  return async (url: string): Promise<KeyDocument | null> => {
-    const path = didWebPath(baseUrl, url);
-    if (!path) return null;
-    const doc = await getJson(app, path);
-    if (!doc) return null;
-    if (!url.includes('#')) return doc.id === url ? (doc as KeyDocument) : null;
-    const method = ((doc.verificationMethod ?? []) as KeyDocument[]).find((m) => m.id === url);
-    return method ? { '@context': 'https://w3id.org/security/multikey/v1', ...method } : null;
-  };
+  return siteKeyResolver(baseUrl, async (path) => app.request(path));
 }
 
-/** The status bit of an entry, from GET /status-lists/:id, believed only once the list's own proof verifies. */
+/** The status bit of an entry from GET /status-lists/:id, believed only once the list's own proof verifies. */
 export function appStatusChecker(app: TestApp, baseUrl: string) {
-  const resolveIssuerKey = appKeyResolver(app, baseUrl);
-  return async (entry: BitstringStatusListEntry): Promise<StatusAnswer> => {
-    const origin = new URL(baseUrl).origin;
-    if (!entry.statusListCredential.startsWith(`${origin}/`)) return 'unknown';
-    const list = await getJson(app, entry.statusListCredential.slice(origin.length));
-    if (!list) return 'unknown';
-    const checked = await vc.verifyCredential({
-      credential: list,
-      suite: new DataIntegrityProof({ cryptosuite }),
-      documentLoader: createDocumentLoader({ resolveIssuerKey }),
-      checkStatus: async () => ({ verified: true }),
-    });
-    if (!checked.verified) return 'unknown';
-    return statusBitFromListCredential(list, entry);
-  };
+  return siteStatusChecker(baseUrl, async (path) => app.request(path));
 }
 
 /** The DSS-P framework shipped by migration 0003 and two of its item codes. */

@@ -1,41 +1,15 @@
-import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, type TestApp, testApp } from '../../test/app.js';
+import { staffActor } from '../../test/application-factories.js';
 import { createTestEnv, type TestEnv } from '../../test/db.js';
+import { publishedAchievement, testPng } from '../badges/badges.test-support.js';
 import { bakePng, bakeSvg } from '../badges/baking.js';
+import { issueBadge } from '../badges/issue.service.js';
+import { revokeBadge } from '../badges/revocation.service.js';
 import { sampleSignedCredential } from '../handover/operator-guide.service.js';
 
 // The public verifier (issue 4 §6) over its three inputs, through the real routes: a pasted credential, a
 // baked image, a URL; bad input of each kind gives a clear answer, and nothing is fetched from elsewhere.
-
-/** A valid 1×1 PNG, made here (signature, IHDR, IDAT, IEND) so the test needs no image file. */
-function tinyPng(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = (crcTable[(c ^ x) & 0xff] ?? 0) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.from([0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('badge verification page and API', () => {
   let env: TestEnv;
@@ -93,7 +67,7 @@ describe('badge verification page and API', () => {
   });
 
   it('reads a baked PNG and SVG, and says plainly when an image carries no badge', async () => {
-    const png = new Blob([new Uint8Array(bakePng(tinyPng(), sample))], { type: 'image/png' });
+    const png = new Blob([new Uint8Array(bakePng(testPng(), sample))], { type: 'image/png' });
     const fromPng = await text(await postMultipart({ file: new File([png], 'badge.png') }));
     expect(fromPng).toContain('画像 badge.png');
     expect(fromPng).toMatch(/署名<\/th> ?<td class="nowrap">確認済み/);
@@ -101,7 +75,7 @@ describe('badge verification page and API', () => {
     const fromSvg = await text(await postMultipart({ file: new File([svg], 'badge.svg') }));
     expect(fromSvg).toMatch(/署名<\/th> ?<td class="nowrap">確認済み/);
     const plain = await text(
-      await postMultipart({ file: new File([new Uint8Array(tinyPng())], 'plain.png') }),
+      await postMultipart({ file: new File([new Uint8Array(testPng())], 'plain.png') }),
     );
     expect(plain).toContain('この PNG 画像にはバッジのデータが含まれていません');
     const junk = await text(await postMultipart({ file: new File(['not an image'], 'x.txt') }));
@@ -149,7 +123,7 @@ describe('badge verification page and API', () => {
     const bad = await app.request('/api/verify', { method: 'POST', body: '{not json' });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION');
-    const png = new File([new Uint8Array(bakePng(tinyPng(), sample))], 'b.png', { type: 'image/png' });
+    const png = new File([new Uint8Array(bakePng(testPng(), sample))], 'b.png', { type: 'image/png' });
     const upload = await postMultipart({ file: png }, '/api/verify');
     expect(((await upload.json()) as { result: { format: string } }).result.format).toBe('json-ld');
   });
@@ -158,5 +132,30 @@ describe('badge verification page and API', () => {
     const big = new File([new Uint8Array(env.config.bodyLimitBytes + 1)], 'big.png', { type: 'image/png' });
     const res = await postMultipart({ file: big });
     expect(res.status).toBe(413);
+  });
+
+  it('verifies a badge of this site by its URL, through its own did:web keys and status list, then as revoked', async () => {
+    const hub = await staffActor(env, 'regional_hub', 'staff');
+    const achievement = await publishedAchievement(env, hub);
+    const { credentialId } = await issueBadge(env, hub, {
+      achievementId: achievement.id,
+      email: 'earner@example.jp',
+      name: '髙橋 𠮷子',
+    });
+    const url = `https://dxq.example.jp/badges/${credentialId}`;
+    const ok = await text(await client.get(`/verify?url=${encodeURIComponent(url)}`));
+    expect(ok).toContain('有効なバッジです');
+    expect(ok).toMatch(/失効状況<\/th> ?<td class="nowrap">確認済み/);
+    const api = await app.request('/api/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, email: 'earner@example.jp' }),
+    });
+    const body = (await api.json()) as { result: { summary: string; refusedUrls: string[] } };
+    expect(body.result).toMatchObject({ summary: 'valid', refusedUrls: [] });
+
+    await revokeBadge(env, hub, { credentialId, reason: '修了要件の確認誤り' });
+    const revoked = await text(await client.get(`/verify?url=${encodeURIComponent(url)}`));
+    expect(revoked).toContain('このバッジは失効しています');
   });
 });

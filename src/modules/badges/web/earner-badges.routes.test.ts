@@ -125,7 +125,7 @@ describe('earner pages', () => {
     expect(html).toContain(credential.issuer.name);
     expect(li.searchParams.get('issueYear')).toBe('2026');
     // The month of issue in Japan (April, not UTC's March); LinkedIn documents it as 1–12.
-    expect(Number(li.searchParams.get('issueMonth'))).toBe(4);
+    expect(li.searchParams.get('issueMonth')).toBe('4');
     expect(li.searchParams.get('certUrl')).toBe(`${BASE}/badges/${id}`);
     // Same tab (no target), no opener, and no script, frame or image from LinkedIn anywhere.
     expect(html).toMatch(
