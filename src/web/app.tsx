@@ -9,6 +9,7 @@ import { secretariatRoutes } from '../modules/applications/web/secretariat.route
 import { auditRoutes } from '../modules/audit/web/audit.routes.js';
 import { badgeDocumentRoutes } from '../modules/badges/web/badge-documents.routes.js';
 import { earnerBadgeRoutes } from '../modules/badges/web/earner-badges.routes.js';
+import { staffBadgeRoutes } from '../modules/badges/web/staff-badges.routes.js';
 import { skillFrameworkRoutes } from '../modules/credentials/web/framework.routes.js';
 import { operatorGuideRoutes } from '../modules/handover/web/operator-guide.routes.js';
 import { identityRoutes } from '../modules/identity/web/identity.routes.js';
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
   app.route('/admin/applications', deskRoutes());
   app.route('/admin/audit', auditRoutes());
   app.route('/admin/outbox', outboxRoutes());
+  app.route('/admin/badges', staffBadgeRoutes()); // achievements, issuer, issuing, issued badges, IPA export
   app.route('/', applyRoutes()); //                /programmes/:id/apply…
   app.route('/my/applications', myApplicationsRoutes());
   app.route('/', earnerBadgeRoutes()); //          /badges/:id (page, claim), /my/badges

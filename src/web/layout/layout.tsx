@@ -37,6 +37,7 @@ function navItems(ctx: PageCtx): NavItem[] {
     if (a.org.kind === 'case_study_operator' || a.org.kind === 'regional_hub') {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
       items.push({ href: '/admin/applications', label: t(ctx.locale, 'nav.applications') });
+      items.push({ href: '/admin/badges', label: t(ctx.locale, 'nav.badges') });
     }
     if (a.org.kind === 'ministry') {
       items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
@@ -44,6 +45,7 @@ function navItems(ctx: PageCtx): NavItem[] {
     if (a.org.kind === 'secretariat') {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });
       items.push({ href: '/admin/frameworks', label: t(ctx.locale, 'nav.frameworks') });
+      items.push({ href: '/admin/badges', label: t(ctx.locale, 'nav.badges') });
       items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
       items.push({ href: '/admin/audit', label: t(ctx.locale, 'nav.audit') });
       items.push({ href: '/admin/outbox', label: t(ctx.locale, 'nav.outbox') });

@@ -1,0 +1,12 @@
+export type { CanonicalCacheStats } from './canonical-cache.js';
+export {
+  type BadgePool,
+  BadgePoolError,
+  type BadgePoolOptions,
+  type BadgePoolStats,
+  createBadgePool,
+  type PoolSignOptions,
+  type PoolVerifyOptions,
+  type SigningKeyMaterial,
+  type WorkerStats,
+} from './pool.js';

@@ -1,0 +1,270 @@
+import type { Child } from 'hono/jsx';
+import type { IssuanceBatchStatus, IssuanceRowStatus } from '../../../db/schema-badges.js';
+import { AppError, type FieldErrors, isAppError } from '../../../lib/errors.js';
+import { assertUploadClean } from '../../../lib/malware-scan.js';
+import type { AppContext } from '../../../web/context.js';
+import { listOrganisations } from '../../organisations/organisation.service.js';
+import type { BadgeStatus } from '../badge.presenter.js';
+import { type BadgeAction, can, canIssueAs } from '../badges.policy.js';
+import { getIssuerProfile } from '../issuer.service.js';
+import { isUuid } from '../urls.js';
+
+// What the staff badge pages (/admin/badges…) share: their paths, the issuing organisation a page is about,
+// labels, the sub-navigation and the upload field. The organisation comes from `?org=` (or a form's hidden
+// `orgId`), defaulting to the staff member's own; the services decide whether the actor may act for it, so a
+// hub naming another organisation gets "not found" (and the attempt is audited) exactly as for an edited id.
+
+export const BASE = '/admin/badges';
+
+export const staffPaths = {
+  home: (org: string) => `${BASE}?org=${org}`,
+  newAchievement: (org: string) => `${BASE}/achievements/new?org=${org}`,
+  achievement: (id: string) => `${BASE}/achievements/${id}`,
+  editAchievement: (id: string) => `${BASE}/achievements/${id}/edit`,
+  issuer: (org: string) => `${BASE}/issuer?org=${org}`,
+  rotate: (org: string) => `${BASE}/issuer/rotate?org=${org}`,
+  issue: (org: string) => `${BASE}/issue?org=${org}`,
+  bulk: (org: string) => `${BASE}/bulk?org=${org}`,
+  template: (org: string, ext: 'xlsx' | 'csv') => `${BASE}/bulk/template.${ext}?org=${org}`,
+  batches: (org: string) => `${BASE}/batches?org=${org}`,
+  batch: (id: string) => `${BASE}/batches/${id}`,
+  credentials: (org: string) => `${BASE}/credentials?org=${org}`,
+  credential: (id: string) => `${BASE}/credentials/${id}`,
+  export: (org: string) => `${BASE}/export?org=${org}`,
+} as const;
+
+export type OrgContext = {
+  orgId: string;
+  /** The issuer's name as its badges show it (the profile's, else the organisation's). */
+  issuerName: string;
+  /** The secretariat's choice of organisation (issuing organisations only); empty for everyone else. */
+  choices: { id: string; name: string }[];
+  can: (action: BadgeAction) => boolean;
+};
+
+/** Anonymous visitors are sent to sign in, learners refused (403), before anything is looked up. */
+export function staffActorOf(c: AppContext) {
+  const actor = c.get('actor');
+  if (actor.type === 'anonymous') throw new AppError('UNAUTHENTICATED', 'ログインしてください');
+  if (actor.type !== 'staff') throw new AppError('FORBIDDEN', 'この操作を行う権限がありません');
+  return actor;
+}
+
+/** The organisation named by `requested` (or the actor's own), checked by the issuer service (404 if foreign). */
+export async function orgContext(c: AppContext, requested?: string | undefined): Promise<OrgContext> {
+  const actor = staffActorOf(c);
+  const deps = c.get('deps');
+  const wanted = requested ?? c.req.query('org') ?? actor.org.id;
+  const orgId = isUuid(wanted) ? wanted.toLowerCase() : wanted;
+  const profile = await getIssuerProfile(deps, actor, orgId); // the scope check: 404 / 403 / 409
+  const choices =
+    actor.org.kind === 'secretariat'
+      ? (await listOrganisations(deps, actor))
+          .filter((o) => o.status === 'active' && canIssueAs(o.kind))
+          .map((o) => ({ id: o.id, name: o.name }))
+      : [];
+  return {
+    orgId: profile.orgId,
+    issuerName: profile.name,
+    choices,
+    can: (action) => can(actor, action, { orgId: profile.orgId }),
+  };
+}
+
+/** Refuses (403) a page whose form the actor could not submit (viewers see the lists, not the forms). */
+export function requireCan(ctx: OrgContext, action: BadgeAction): void {
+  if (!ctx.can(action)) throw new AppError('FORBIDDEN', 'この操作を行う権限がありません');
+}
+
+/** A path id: a malformed one is "not found" before it reaches a query. */
+export function idParam(c: AppContext, name: string, what: string): string {
+  const v = c.req.param(name) ?? '';
+  if (!isUuid(v)) throw new AppError('NOT_FOUND', `${what}が見つかりません`);
+  return v.toLowerCase();
+}
+
+/** Every string field of a posted form (first value of repeated ones), without the CSRF token. */
+export async function formStrings(c: AppContext): Promise<Record<string, string>> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k === '_csrf') continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (typeof first === 'string') out[k] = first;
+  }
+  return out;
+}
+
+/** All values of a repeated field (checkbox groups). */
+export async function formList(c: AppContext, name: string): Promise<string[]> {
+  const v = (await c.req.parseBody({ all: true }))[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
+    (x): x is string => typeof x === 'string',
+  );
+}
+
+/** A chosen file of a multipart body, scanned for malware (SECURITY.md "Uploads") before anything reads it. */
+export async function uploadedFile(
+  c: AppContext,
+  field: string,
+): Promise<{ name: string; bytes: Uint8Array } | null> {
+  const v = (await c.req.parseBody({ all: true }))[field];
+  const f = Array.isArray(v) ? v[0] : v;
+  if (!(f instanceof File) || (f.size === 0 && f.name === '')) return null;
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  await assertUploadClean(c.get('deps').config, bytes, field);
+  return { name: f.name, bytes };
+}
+
+/** A service's field errors keyed by the form's field names (`skillCodes.0` → `skillCodes`). */
+export function formErrors(e: AppError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(e.fields ?? { _form: e.messageJa })) {
+    const key = k.split('.')[0] || '_form';
+    if (!(key in out)) out[key] = v;
+  }
+  return out;
+}
+
+/** Runs `fn`; a VALIDATION error becomes the form's errors (for a 422 of the same page). */
+export async function orFieldErrors<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; errors: FieldErrors }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    if (isAppError(e, 'VALIDATION')) return { ok: false, errors: formErrors(e) };
+    throw e;
+  }
+}
+
+export const BADGE_STATUS_LABEL: Record<BadgeStatus, string> = {
+  valid: '有効',
+  revoked: '取り消し済み(失効)',
+  expired: '期限切れ',
+};
+
+export const BADGE_STATUS_CLASS: Record<BadgeStatus, string> = {
+  valid: 'badge badge-open',
+  revoked: 'badge badge-closed',
+  expired: 'badge badge-upcoming',
+};
+
+export const BATCH_STATUS_LABEL: Record<IssuanceBatchStatus, string> = {
+  dry_run: '確認済み(未発行)',
+  queued: '発行待ち',
+  running: '発行中',
+  done: '完了',
+  failed: '中断(エラー)',
+};
+
+export const ROW_STATUS_LABEL: Record<IssuanceRowStatus, string> = {
+  pending: '発行予定',
+  issued: '発行済み',
+  skipped: '発行しない(発行済み)',
+  failed: '発行できない',
+};
+
+export const FORMAT_LABEL = {
+  ldp: 'JSON-LD(Data Integrity 署名 eddsa-rdfc-2022)',
+  jwt: 'VC-JWT(JSON Web Token)',
+} as const;
+
+export const FORMAT_OPTIONS = (['ldp', 'jwt'] as const).map((v) => ({ value: v, label: FORMAT_LABEL[v] }));
+
+type NavKey = 'achievements' | 'issuer' | 'issue' | 'bulk' | 'batches' | 'credentials' | 'export';
+
+/** The badge pages of one organisation, under each page's h1. */
+export function BadgeNav(p: { org: OrgContext; current: NavKey | null }) {
+  const o = p.org.orgId;
+  const items: { key: NavKey; href: string; label: string; show: boolean }[] = [
+    { key: 'achievements', href: staffPaths.home(o), label: 'バッジ(達成基準)', show: true },
+    { key: 'issuer', href: staffPaths.issuer(o), label: '発行者プロフィールと鍵', show: true },
+    { key: 'issue', href: staffPaths.issue(o), label: '1件発行する', show: p.org.can('badges.issue') },
+    { key: 'bulk', href: staffPaths.bulk(o), label: '一括発行する', show: p.org.can('badges.issue') },
+    { key: 'batches', href: staffPaths.batches(o), label: '一括発行の記録', show: true },
+    { key: 'credentials', href: staffPaths.credentials(o), label: '発行済みバッジ', show: true },
+    {
+      key: 'export',
+      href: staffPaths.export(o),
+      label: 'IPA向けエクスポート',
+      show: p.org.can('badges.export'),
+    },
+  ];
+  return (
+    <nav class="desk-nav" aria-label="バッジの管理">
+      <ul>
+        {items
+          .filter((i) => i.show)
+          .map((i) => (
+            <li>
+              <a href={i.href} aria-current={i.key === p.current ? 'page' : undefined}>
+                {i.label}
+              </a>
+            </li>
+          ))}
+      </ul>
+    </nav>
+  );
+}
+
+/** The issuer a page is about, under the h1 (the secretariat acts for many). */
+export function IssuerLine(p: { org: OrgContext }) {
+  return <p class="lead">発行者: {p.org.issuerName}</p>;
+}
+
+/** A file input in the デジタル庁 form pattern (label, hint, error tied by aria-describedby). */
+export function FileField(p: {
+  name: string;
+  label: string;
+  hint: string;
+  error?: string | undefined;
+  required?: boolean;
+  accept: string;
+}) {
+  const id = `f-${p.name}`;
+  const describedBy = [`${id}-hint`, p.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={p.error ? 'field field-error' : 'field'}>
+      <label for={id}>
+        {p.label}
+        {p.required ? <span class="required">※必須</span> : null}
+      </label>
+      <p class="hint" id={`${id}-hint`}>
+        {p.hint}
+      </p>
+      {p.error ? (
+        <p class="error-message" id={`${id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+      <input
+        type="file"
+        id={id}
+        name={p.name}
+        accept={p.accept}
+        required={p.required}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+    </div>
+  );
+}
+
+/** A multipart POST form (file uploads) with the CSRF token and one submit button. */
+export function UploadForm(p: { action: string; csrf: string; submit: string; children: Child }) {
+  return (
+    <form method="post" action={p.action} enctype="multipart/form-data" novalidate>
+      <input type="hidden" name="_csrf" value={p.csrf} />
+      {p.children}
+      <button type="submit" class="button">
+        {p.submit}
+      </button>
+    </form>
+  );
+}
+
+/** `?done=…` → a fixed message (never text from the URL itself). */
+export function doneMessage(c: AppContext, table: Record<string, string>): string | undefined {
+  return table[c.req.query('done') ?? ''];
+}
