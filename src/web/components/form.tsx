@@ -118,6 +118,24 @@ export function TextField(p: FieldProps) {
   );
 }
 
+/** A file input (multipart forms: imports, completion lists, images), in the same pattern as the others. */
+export function FileField(p: FieldBase & { accept: string }) {
+  const id = fieldId(p);
+  return (
+    <FieldShell {...p}>
+      <input
+        type="file"
+        id={id}
+        name={p.name}
+        accept={p.accept}
+        required={p.required}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(id, p.hint, p.error)}
+      />
+    </FieldShell>
+  );
+}
+
 export function TextAreaField(
   p: FieldBase & { value?: string | undefined; maxLength?: number; rows?: number },
 ) {

@@ -2,6 +2,7 @@ import type { FieldErrors } from '../../../lib/errors.js';
 import {
   CheckboxGroup,
   ErrorSummary,
+  FileField,
   fieldsOf,
   Notice,
   SelectField,
@@ -16,7 +17,7 @@ import {
   LIMITS,
   type ProgrammeChoice,
 } from './staff-achievements.page.js';
-import { BadgeNav, FileField, IssuerLine, type OrgContext, staffPaths, UploadForm } from './staff-shared.js';
+import { BadgeNav, IssuerLine, type OrgContext, staffPaths, UploadForm } from './staff-shared.js';
 
 // The form that registers an achievement or edits one (a multipart form: the images). Editing a draft
 // changes it; editing a published achievement makes the next version's draft (the published one is frozen).

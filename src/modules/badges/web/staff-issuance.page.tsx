@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../../../lib/errors.js';
 import {
   ErrorSummary,
+  FileField,
   fieldsOf,
   Notice,
   RadioGroup,
@@ -13,7 +14,6 @@ import type { AchievementView } from '../achievement.presenter.js';
 import { COLUMNS, type ListColumn, MAX_LIST_ROWS } from '../issuance-file.js';
 import {
   BadgeNav,
-  FileField,
   FORMAT_OPTIONS,
   IssuerLine,
   type OrgContext,

@@ -1,10 +1,17 @@
 import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
-import { ErrorSummary, fieldsOf, Notice, TextAreaField, TextField } from '../../../web/components/form.js';
+import {
+  ErrorSummary,
+  FileField,
+  fieldsOf,
+  Notice,
+  TextAreaField,
+  TextField,
+} from '../../../web/components/form.js';
 import { PostForm } from '../../../web/components/form-shells.js';
 import type { IssuerKeyView, IssuerProfileView } from '../issuer.service.js';
 import { paths } from '../urls.js';
-import { BadgeNav, FileField, IssuerLine, type OrgContext, staffPaths, UploadForm } from './staff-shared.js';
+import { BadgeNav, IssuerLine, type OrgContext, staffPaths, UploadForm } from './staff-shared.js';
 
 // /admin/badges/issuer: the organisation's issuer profile (what every badge it issues names as its issuer)
 // and its signing keys — public halves only; the secret keys never leave issuer.service.ts — with key

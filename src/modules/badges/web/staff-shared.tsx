@@ -213,44 +213,6 @@ export function IssuerLine(p: { org: OrgContext }) {
   return <p class="lead">発行者: {p.org.issuerName}</p>;
 }
 
-/** A file input in the デジタル庁 form pattern (label, hint, error tied by aria-describedby). */
-export function FileField(p: {
-  name: string;
-  label: string;
-  hint: string;
-  error?: string | undefined;
-  required?: boolean;
-  accept: string;
-}) {
-  const id = `f-${p.name}`;
-  const describedBy = [`${id}-hint`, p.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={p.error ? 'field field-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="required">※必須</span> : null}
-      </label>
-      <p class="hint" id={`${id}-hint`}>
-        {p.hint}
-      </p>
-      {p.error ? (
-        <p class="error-message" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <input
-        type="file"
-        id={id}
-        name={p.name}
-        accept={p.accept}
-        required={p.required}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
-  );
-}
-
 /** A multipart POST form (file uploads) with the CSRF token and one submit button. */
 export function UploadForm(p: { action: string; csrf: string; submit: string; children: Child }) {
   return (

@@ -3,6 +3,7 @@ import {
   CheckboxField,
   CsrfField,
   ErrorSummary,
+  FileField,
   fieldsOf,
   TextAreaField,
   TextField,
@@ -12,44 +13,6 @@ import { IMPORT_LABELS as L } from './framework-import.schema.js';
 
 // /admin/frameworks/import: the upload form of the dry run, and the import format documented beside it with
 // the templates to download. A multipart form (files), otherwise the shared form pattern (form.tsx).
-
-/** A file input in the デジタル庁 form pattern (label, hint, error tied by aria-describedby). */
-function FileField(p: {
-  name: string;
-  label: string;
-  hint: string;
-  error?: string | undefined;
-  required?: boolean;
-  accept: string;
-}) {
-  const id = `f-${p.name}`;
-  const describedBy = [`${id}-hint`, p.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={p.error ? 'field field-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="required">※必須</span> : null}
-      </label>
-      <p class="hint" id={`${id}-hint`}>
-        {p.hint}
-      </p>
-      {p.error ? (
-        <p class="error-message" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <input
-        type="file"
-        id={id}
-        name={p.name}
-        accept={p.accept}
-        required={p.required}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      />
-    </div>
-  );
-}
 
 function ColumnTable(p: { caption: string; columns: readonly ColumnDef[] }) {
   return (

@@ -1,5 +1,12 @@
 import type { FieldErrors } from '../../../lib/errors.js';
-import { CsrfField, ErrorSummary, Notice, TextAreaField, TextField } from '../../../web/components/form.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  FileField,
+  Notice,
+  TextAreaField,
+  TextField,
+} from '../../../web/components/form.js';
 import type { StepOutcome, VerificationSummary } from '../../badges/verify.js';
 import { STEP_LABEL } from '../../badges/verify.labels.js';
 import { MAX_UPLOAD_BYTES, type Verification } from '../verification.service.js';
@@ -118,7 +125,6 @@ export function VerifyPage(p: {
   verification?: Verification | null;
 }) {
   const values = p.values ?? {};
-  const fileError = p.errors?.file;
   return (
     <>
       <h1>バッジの検証</h1>
@@ -148,25 +154,13 @@ export function VerifyPage(p: {
           rows={6}
           error={p.errors?.credential}
         />
-        <div class={fileError ? 'field field-error' : 'field'}>
-          <label for="f-file">{FIELD_LABELS.file}</label>
-          <p class="hint" id="f-file-hint">
-            バッジのデータが埋め込まれた PNG または SVG の画像({MAX_UPLOAD_BYTES / 1024 / 1024}MB まで)
-          </p>
-          {fileError ? (
-            <p class="error-message" id="f-file-error">
-              {fileError}
-            </p>
-          ) : null}
-          <input
-            id="f-file"
-            name="file"
-            type="file"
-            accept="image/png,image/svg+xml,.png,.svg"
-            aria-invalid={fileError ? 'true' : undefined}
-            aria-describedby={fileError ? 'f-file-hint f-file-error' : 'f-file-hint'}
-          />
-        </div>
+        <FileField
+          name="file"
+          label={FIELD_LABELS.file}
+          hint={`バッジのデータが埋め込まれた PNG または SVG の画像(${MAX_UPLOAD_BYTES / 1024 / 1024}MB まで)`}
+          accept="image/png,image/svg+xml,.png,.svg"
+          error={p.errors?.file}
+        />
         <TextField
           name="email"
           type="email"
