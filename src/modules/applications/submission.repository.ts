@@ -38,69 +38,123 @@ export type OneStatementSubmission = {
   slots: { applicationId: string; number: string };
 };
 
-export async function submitDraftInOneStatement(
+/**
+ * Many submissions in one statement (src/lib/coalesce.ts gathers the ones that arrive together): each item is
+ * decided on its own, exactly as the single statement would decide it — an item whose programme version, draft
+ * or status is not as read updates nothing and gets undefined. Two items for the same draft (a double click
+ * landing in one batch) update it once; the other gets undefined and the usual path answers "already".
+ * An idempotency key clash still fails the whole statement (23505): the caller then lets each item take the
+ * usual path.
+ */
+export async function submitDraftsInOneStatement(
   db: Database,
-  s: OneStatementSubmission,
-): Promise<{ id: string; number: string } | undefined> {
-  const f = s.fields;
-  const a = s.audit;
+  items: OneStatementSubmission[],
+): Promise<({ id: string; number: string } | undefined)[]> {
+  const rows = items.map((s, i) => ({
+    i,
+    programme_id: s.programmeId,
+    row_version: s.programmeRowVersion,
+    fiscal_year: String(s.fiscalYear),
+    user_id: s.userId,
+    full_name: s.fields.fullName,
+    furigana: s.fields.furigana,
+    email: s.fields.email,
+    prefecture_code: s.fields.prefectureCode,
+    occupation: s.fields.occupation,
+    affiliation: s.fields.affiliation,
+    pledge: s.fields.pledge,
+    answers: s.fields.answers,
+    consent_version: s.consent.version,
+    consent_at: s.consent.at.toISOString(),
+    now: s.now.toISOString(),
+    idempotency_key: s.idempotencyKey,
+    audit_at: s.audit.at.toISOString(),
+    actor_user_id: s.audit.actorUserId,
+    actor_organisation_id: s.audit.actorOrganisationId,
+    action: s.audit.action,
+    subject_type: s.audit.subjectType,
+    ip: s.audit.ip,
+    request_id: s.audit.requestId,
+    details: s.audit.details,
+    mail_id: s.mail.id,
+    mail_to: s.mail.to,
+    mail_subject: s.mail.subject,
+    mail_body: s.mail.bodyText,
+    mail_template: s.mail.template,
+    slot_id: s.slots.applicationId,
+    slot_number: s.slots.number,
+    job_name: s.job.name,
+    job_payload: s.job.payload,
+    job_run_at: s.job.runAt.toISOString(),
+    job_max_attempts: s.job.maxAttempts,
+  }));
   const fill = (text: string) =>
-    sql<string>`replace(replace(${text}::text, ${s.slots.applicationId}::text, upd.id::text), ${s.slots.number}::text, upd.number)`;
-  const r = await sql<{ id: string; number: string }>`${sql.raw(PREPARED)}
-    with p as (
-      select id from programmes where id = ${s.programmeId}::uuid and xmin = ${s.programmeRowVersion}::xid for share
+    `replace(replace(${text}, x.slot_id, upd.id::text), x.slot_number, upd.number)`;
+  const r = await sql<{ i: number; id: string; number: string }>`${sql.raw(PREPARED)}
+    with x as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(
+        i integer, programme_id uuid, row_version text, fiscal_year text, user_id uuid,
+        full_name text, furigana text, email text, prefecture_code smallint, occupation text, affiliation text,
+        pledge boolean, answers jsonb, consent_version text, consent_at timestamptz, now timestamptz,
+        idempotency_key text, audit_at timestamptz, actor_user_id uuid, actor_organisation_id uuid, action text,
+        subject_type text, ip text, request_id text, details jsonb, mail_id uuid, mail_to text, mail_subject text,
+        mail_body text, mail_template text, slot_id text, slot_number text, job_name text, job_payload jsonb,
+        job_run_at timestamptz, job_max_attempts integer)
     ),
-    n as (
-      select nextval('application_number_seq')::text as v
+    p as (
+      select id, xmin::text as row_version from programmes where id in (select programme_id from x) for share
+    ),
+    n as materialized (
+      select x.i, nextval('application_number_seq')::text as v from x
     ),
     upd as (
       update applications a set
-        full_name = ${f.fullName}::text,
-        furigana = ${f.furigana}::text,
-        email = ${f.email}::text,
-        prefecture_code = ${f.prefectureCode}::smallint,
-        occupation = ${f.occupation}::text,
-        affiliation = ${f.affiliation}::text,
-        pledge_accepted = ${f.pledge}::boolean,
-        answers = ${JSON.stringify(f.answers)}::jsonb,
-        consent_notice_version = ${s.consent.version}::text,
-        consented_at = ${s.consent.at}::timestamptz,
+        full_name = x.full_name,
+        furigana = x.furigana,
+        email = x.email,
+        prefecture_code = x.prefecture_code,
+        occupation = x.occupation,
+        affiliation = x.affiliation,
+        pledge_accepted = x.pledge,
+        answers = x.answers,
+        consent_notice_version = x.consent_version,
+        consented_at = x.consent_at,
         status = 'submitted',
-        submitted_at = ${s.now}::timestamptz,
-        updated_at = ${s.now}::timestamptz,
-        idempotency_key = ${s.idempotencyKey}::text,
-        number = 'DXQ-' || ${String(s.fiscalYear)}::text || '-' || lpad(n.v, greatest(6, length(n.v)), '0')
-      from p, n
-      where a.programme_id = p.id and a.applicant_user_id = ${s.userId}::uuid and a.status = 'draft'
-      returning a.id, a.number
+        submitted_at = x.now,
+        updated_at = x.now,
+        idempotency_key = x.idempotency_key,
+        number = 'DXQ-' || x.fiscal_year || '-' || lpad(n.v, greatest(6, length(n.v)), '0')
+      from x
+        join p on p.id = x.programme_id and p.row_version = x.row_version
+        join n on n.i = x.i
+      where a.programme_id = x.programme_id and a.applicant_user_id = x.user_id and a.status = 'draft'
+      returning a.id, a.number, x.i
     ),
     history as (
       insert into application_status_history (application_id, from_status, to_status, at, actor_user_id)
-      select upd.id, 'draft', 'submitted', ${s.now}::timestamptz, ${s.userId}::uuid from upd
+      select upd.id, 'draft', 'submitted', x.now, x.user_id from upd join x on x.i = upd.i
     ),
     audited as (
       insert into audit_log
         (at, actor_user_id, actor_organisation_id, action, subject_type, subject_id, ip, request_id, details)
-      select ${a.at}::timestamptz, ${a.actorUserId}::uuid, ${a.actorOrganisationId}::uuid, ${a.action}::text,
-        ${a.subjectType}::text, upd.id::text, ${a.ip}::text, ${a.requestId}::text,
-        jsonb_set(${JSON.stringify(a.details)}::jsonb, '{number}', to_jsonb(upd.number))
-      from upd
+      select x.audit_at, x.actor_user_id, x.actor_organisation_id, x.action, x.subject_type, upd.id::text, x.ip,
+        x.request_id, jsonb_set(x.details, '{number}', to_jsonb(upd.number))
+      from upd join x on x.i = upd.i
     ),
     mailed as (
       insert into mail_outbox (id, to_address, subject, body_text, template)
-      select ${s.mail.id}::uuid, ${s.mail.to}::text, ${fill(s.mail.subject)}, ${fill(s.mail.bodyText)},
-        ${s.mail.template}::text
-      from upd
+      select x.mail_id, x.mail_to, ${sql.raw(fill('x.mail_subject'))}, ${sql.raw(fill('x.mail_body'))},
+        x.mail_template
+      from upd join x on x.i = upd.i
     ),
     queued as (
       insert into jobs (name, payload, run_at, max_attempts)
-      select ${s.job.name}::text, ${JSON.stringify(s.job.payload)}::jsonb, ${s.job.runAt}::timestamptz,
-        ${s.job.maxAttempts}::integer
-      from upd
+      select x.job_name, x.job_payload, x.job_run_at, x.job_max_attempts from upd join x on x.i = upd.i
     )
-    select id, number from upd
+    select i, id, number from upd
   `.execute(db);
-  return r.rows[0];
+  const byItem = new Map(r.rows.map((row) => [Number(row.i), { id: row.id, number: row.number }]));
+  return items.map((_, i) => byItem.get(i));
 }
 
 /** PostgreSQL's unique_violation, from pg and from PGlite alike. */

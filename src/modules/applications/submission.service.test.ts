@@ -226,6 +226,63 @@ describe.each(dbKinds())('one-statement submission on %s', (kind) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('writes submissions that arrive together in shared statements, each exactly as if alone', async () => {
+    // 20 at once: 4 go alone (the statements in flight), the rest wait and share statements.
+    const learners = await Promise.all(Array.from({ length: 16 }, () => learner()));
+    const ids = await Promise.all(learners.map(started));
+    const twice = await learner(); // a double click: the same form twice in one batch
+    await started(twice);
+    const twiceForm = filledForm(twice);
+    const taken = await learner(); // reuses a key an earlier application used
+    await started(taken);
+    const usedKey = newToken();
+    const first = await learner();
+    await started(first);
+    await submitApplication(env, first, programmeId, filledForm(first, usedKey));
+    const before = await counts();
+    const now = env.clock.now();
+    const results = await Promise.all([
+      ...learners.map((a) => trySubmitInOneStatement(env, a, programmeId, filledForm(a), now)),
+      trySubmitInOneStatement(env, twice, programmeId, twiceForm, now),
+      trySubmitInOneStatement(env, twice, programmeId, twiceForm, now),
+      trySubmitInOneStatement(env, taken, programmeId, filledForm(taken, usedKey), now),
+    ]);
+    expect(results.slice(0, 16).map((r) => r?.applicationId)).toEqual(ids);
+    expect(results.slice(16, 18).filter((r) => r !== null)).toHaveLength(1);
+    expect(results[18]).toBeNull();
+    const after = await counts();
+    expect(after).toEqual({
+      submitted: before.submitted + 17,
+      history: before.history + 17,
+      audit: before.audit + 17,
+      mail: before.mail + 17,
+      jobs: before.jobs + 17,
+    });
+    const numbers = new Set<string>();
+    for (const [i, a] of learners.entries()) {
+      const w = await written(ids[i] as string);
+      expect(w.app).toMatchObject({ status: 'submitted', email: a.email, number: results[i]?.number });
+      numbers.add(w.app.number ?? '');
+      expect(w.history).toHaveLength(1);
+      expect(w.audit).toEqual([
+        expect.objectContaining({
+          actor_user_id: a.userId,
+          details: expect.objectContaining({ number: w.app.number }),
+        }),
+      ]);
+      expect(w.mails).toHaveLength(1);
+      expect(w.mails[0]).toMatchObject({ to_address: a.email });
+      expect(w.mails[0]?.body_text).toContain(`https://dxq.example.jp/my/applications/${w.app.id}`);
+      expect(w.jobs).toHaveLength(1);
+    }
+    expect(numbers.size).toBe(16);
+    // The usual path gives the declined ones their answers: the repeat is the same application, the clash a form error.
+    expect((await submitApplication(env, twice, programmeId, twiceForm)).outcome).toBe('repeat');
+    expect(await codeOf(submitApplication(env, taken, programmeId, filledForm(taken, usedKey)))).toBe(
+      'VALIDATION',
+    );
+  });
+
   it('keeps every digit once the shared sequence passes six digits', async () => {
     await sql`select setval('application_number_seq', 1234566)`.execute(env.db);
     const a = await learner();

@@ -1,12 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Database } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import type { LearnerActor } from '../../lib/actor.js';
+import { coalesce, coalescedPer } from '../../lib/coalesce.js';
 import { auditRecord } from '../audit/audit.service.js';
 import { MAIL_MAX_ATTEMPTS, MAIL_SEND_JOB, prepareMail } from '../notifications/mail.service.js';
 import { isOpen } from '../programmes/programme.presenter.js';
 import { PRIVACY_NOTICE_VERSION } from './application.schema.js';
 import { forgetProgrammeSnapshot, programmeSnapshot } from './submission.cache.js';
-import { isUniqueViolation, submitDraftInOneStatement } from './submission.repository.js';
+import {
+  isUniqueViolation,
+  type OneStatementSubmission,
+  submitDraftsInOneStatement,
+} from './submission.repository.js';
 
 // Tokens that stand for the application's id and number in the rendered mail until the statement fills them
 // in (submission.repository.ts). Random per process: no programme title or organisation name can contain them.
@@ -52,7 +58,7 @@ export async function trySubmitInOneStatement(
   }
   const mailId = randomUUID();
   try {
-    const done = await submitDraftInOneStatement(deps.db, {
+    const done = await submitCoalesced(deps.db)({
       programmeId: p.id,
       programmeRowVersion: snap.rowVersion,
       fiscalYear: p.fiscalYear,
@@ -84,3 +90,46 @@ export async function trySubmitInOneStatement(
   forgetProgrammeSnapshot(deps, programmeId);
   return null;
 }
+
+type Outcome = { id: string; number: string } | undefined;
+
+/** One submission alone: undefined on a key clash (23505), as for any other reason to decline. */
+async function submitOne(db: Database, item: OneStatementSubmission): Promise<Outcome> {
+  try {
+    return (await submitDraftsInOneStatement(db, [item]))[0];
+  } catch (e) {
+    if (isUniqueViolation(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Submissions that arrive while the database is busy go in one statement (src/lib/coalesce.ts): at most
+ * MAX_IN_FLIGHT statements per process at once, each with up to MAX_BATCH submissions. If a batch fails (a key
+ * clash, or anything one item could cause), its items are tried one by one, so that one item's failure is
+ * only that item's: the others are written or declined exactly as on their own.
+ */
+const MAX_BATCH = 64;
+const MAX_IN_FLIGHT = 4;
+
+const submitCoalesced = coalescedPer((db: Database) =>
+  coalesce<OneStatementSubmission, Outcome>(
+    async (items) => {
+      if (items.length === 1) return [await submitOne(db, items[0] as OneStatementSubmission)];
+      try {
+        return await submitDraftsInOneStatement(db, items);
+      } catch {
+        return Promise.all(
+          items.map((item) =>
+            submitOne(db, item).then(
+              (r) => r,
+              // One item's error is that item's: it declines here, and the usual path gives its answer.
+              () => undefined,
+            ),
+          ),
+        );
+      }
+    },
+    { maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT },
+  ),
+);

@@ -1,5 +1,7 @@
-import type { Database } from '../../db/client.js';
+import { sql } from 'kysely';
+import { type Database, PREPARED } from '../../db/client.js';
 import type { SessionStage } from '../../db/schema.js';
+import { coalesce, coalescedPer } from '../../lib/coalesce.js';
 
 export type SessionRow = {
   id_hash: string;
@@ -17,27 +19,33 @@ export type SessionRow = {
   locale: 'ja' | 'en';
 };
 
+/**
+ * The session named by a cookie, with its user. Every signed-in request asks this first, so the lookups that
+ * arrive while the database is busy share one statement (src/lib/coalesce.ts; issue 3, 9(b)).
+ */
 export async function findSession(db: Database, idHash: string): Promise<SessionRow | undefined> {
-  return db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id_hash',
-      's.user_id',
-      's.stage',
-      's.active_organisation_id',
-      's.created_at',
-      's.last_seen_at',
-      's.expires_at',
-      's.reauth_at',
-      'u.email',
-      'u.display_name',
-      'u.kind',
-      'u.status as user_status',
-      'u.locale',
-    ])
-    .where('s.id_hash', '=', idHash)
-    .executeTakeFirst();
+  return findSessionCoalesced(db)(idHash);
+}
+
+const findSessionCoalesced = coalescedPer((db: Database) =>
+  coalesce<string, SessionRow | undefined>(
+    async (idHashes) => {
+      const rows = await findSessions(db, idHashes);
+      const byHash = new Map(rows.map((r) => [r.id_hash, r]));
+      return idHashes.map((h) => byHash.get(h));
+    },
+    { maxBatch: 128, maxInFlight: 4 },
+  ),
+);
+
+async function findSessions(db: Database, idHashes: string[]): Promise<SessionRow[]> {
+  const r = await sql<SessionRow>`${sql.raw(PREPARED)}
+    select s.id_hash, s.user_id, s.stage, s.active_organisation_id, s.created_at, s.last_seen_at, s.expires_at,
+      s.reauth_at, u.email, u.display_name, u.kind, u.status as user_status, u.locale
+    from sessions s join users u on u.id = s.user_id
+    where s.id_hash = any(${idHashes}::text[])
+  `.execute(db);
+  return r.rows;
 }
 
 export async function insertSession(
