@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ping } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { applyRoutes } from '../modules/applications/web/apply.routes.js';
@@ -24,6 +23,7 @@ import { verifyApiRoutes, verifyRoutes } from '../modules/verification/web/verif
 import type { AppEnv } from './context.js';
 import { errorPage, handleError } from './errors.js';
 import { actor } from './middleware/actor.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { csrf } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestId } from './middleware/request-id.js';
@@ -48,7 +48,7 @@ export function createApp(deps: Deps) {
   const publicCache = new PublicCache(deps); // public pages for anonymous visitors (issue 3, item 9(a))
   app.use(publicFastPath(publicCache)); //         (a cached public page for a visitor without a session)
   app.use(
-    bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => errorPage(c, 413) }), // 3. body size → 413
+    bodyLimit(deps.config.bodyLimitBytes, (c) => errorPage(c, 413)), // 3. body size → 413
   );
   // In-process reads of this site's own documents (issuer keys, status lists, badges) for the verifier: no socket.
   const site: SiteFetch = (path) => Promise.resolve(app.request(path));
