@@ -146,7 +146,7 @@ describe('a database that goes away', () => {
     expect(page.status).toBe(503);
     expect(await page.text()).toContain('ただいまサービスを利用できません');
     await env.close();
-  });
+  }, 90_000); // two embedded databases migrated from scratch: ~15 s alone, more on a busy machine
 
   it.skipIf(!process.env.DATABASE_URL)(
     'on PostgreSQL: 503 while the connection is cut, and recovery when it returns',

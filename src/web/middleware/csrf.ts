@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { hmac, safeEqual } from '../../lib/tokens.js';
 import type { AppEnv } from '../context.js';
 import { readCookie, writeCookie } from '../cookies.js';
+import { formFields } from '../forms.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -38,8 +39,8 @@ async function submittedToken(c: Parameters<Parameters<typeof createMiddleware<A
   if (header) return header;
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    // parseBody caches, so the route reads the same parsed body again.
-    const body = await c.req.parseBody({ all: true });
+    // Read once per request: the route gets the same fields.
+    const body = await formFields(c);
     const v = body._csrf;
     return typeof v === 'string' ? v : undefined;
   }

@@ -3,6 +3,7 @@ import { formatJst } from '../../../lib/clock.js';
 import { isAppError } from '../../../lib/errors.js';
 import { newToken } from '../../../lib/tokens.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
+import { formFields } from '../../../web/forms.js';
 import { redirect, render } from '../../../web/render.js';
 import type { FormValues } from '../applicant.presenter.js';
 import { idempotencyKey } from '../application.schema.js';
@@ -31,7 +32,7 @@ type Overrides = { values?: FormValues; errors?: Record<string, string>; justSav
 
 /** The posted form as plain strings (repeated names as lists); the CSRF field is not part of it. */
 async function formBody(c: AppContext): Promise<FormValues> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formFields(c);
   const out: FormValues = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;

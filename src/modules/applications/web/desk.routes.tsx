@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { AppError, isAppError } from '../../../lib/errors.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
-import { validate } from '../../../web/forms.js';
+import { formFields, validate } from '../../../web/forms.js';
 import { redirect, render } from '../../../web/render.js';
 import { deskFilterSchema, toFilter } from '../desk.schema.js';
 import { checkProgrammeAccess, listDeskProgrammes } from '../desk.service.js';
@@ -19,7 +19,7 @@ import { registerTemplateRoutes } from './desk-templates.routes.js';
 // A route that must show a form's errors first runs the same refusal the use case would (STYLE.md 3).
 
 async function formValues(c: AppContext): Promise<Record<string, string>> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formFields(c);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;

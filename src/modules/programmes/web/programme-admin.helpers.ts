@@ -1,5 +1,6 @@
 import { AppError } from '../../../lib/errors.js';
 import type { AppContext } from '../../../web/context.js';
+import { formFields } from '../../../web/forms.js';
 import { toJstLocal } from '../jst.js';
 import type { ProgrammeView } from '../programme.presenter.js';
 import { uuidParam } from '../programme.schema.js';
@@ -32,7 +33,7 @@ export async function formArrays<K extends string>(
   c: AppContext,
   names: readonly K[],
 ): Promise<Record<K, string[]>> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formFields(c);
   const out = {} as Record<K, string[]>;
   for (const n of names) {
     const v = body[n];
