@@ -8,7 +8,12 @@ export const BOM = '\uFEFF';
  * Cells a spreadsheet would read as a formula (CSV / formula injection, OWASP): leading = + - @, tab or CR.
  * The full-width ＝ ＋ － ＠ are included because Japanese Excel also starts a formula with them.
  */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+export const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** Whether a spreadsheet would run `text` as a formula (uploads refuse such cells; downloads neutralise them). */
+export function looksLikeFormula(text: string): boolean {
+  return FORMULA_START.test(text);
+}
 
 /** One cell: neutralised with a leading apostrophe when it could start a formula, then quoted. */
 export function csvCell(value: string | number | boolean | null | undefined): string {

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { looksLikeFormula } from '../../lib/csv.js';
 
 /**
  * XLSX for the desk's exports (ARCHITECTURE.md: exceljs). Every cell is written as a string with the text
@@ -7,10 +8,9 @@ import ExcelJS from 'exceljs';
  * a string cell is not a formula in the file, but it becomes one when someone edits it or saves the sheet
  * as CSV. Names in any script (髙, 𠮷 outside the BMP, emoji) are stored as UTF-8 XML text and survive.
  */
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 export function neutralise(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return looksLikeFormula(value) ? `'${value}` : value;
 }
 
 /** Excel refuses these characters in cell XML (XML 1.0); a stray one would make the file unreadable. */

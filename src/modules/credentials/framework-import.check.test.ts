@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { encodeShiftJis } from '../../lib/table-file.test-support.js';
 import { checkFramework } from './framework-import.check.js';
-import { decodeText, parseCsv, readFrameworkUpload, sniffFormat } from './framework-import.read.js';
+import { decodeText, readFrameworkUpload, sniffFormat } from './framework-import.read.js';
 import { IssueList } from './framework-import.report.js';
 import { frameworkXlsx, itemsCsv, rolesCsv, templateRows } from './framework-template.js';
-import { checkZipSize } from './zip-size.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const meta = { slug: 'example', version: '1.0', name: '例', provenance: '出典: テスト', official: false };
@@ -21,16 +21,7 @@ async function check(name: string, text: string | Uint8Array, rolesText?: string
 
 const HEADER = 'category_code,category_name,subcategory_code,subcategory_name,item_code,item_name,name_en';
 
-describe('parseCsv', () => {
-  it('reads quotes, doubled quotes, commas and line breaks in fields, CRLF and LF', () => {
-    expect(parseCsv('a,"b,c","d ""e"""\r\n"x\ny",,z\n').rows).toEqual([
-      ['a', 'b,c', 'd "e"'],
-      ['x\ny', '', 'z'],
-    ]);
-    expect(parseCsv('a,b').rows).toEqual([['a', 'b']]);
-    expect(parseCsv('a,"b').unterminated).toBe(true);
-  });
-});
+// CSV parsing, the encoding policy and the zip-bomb guard are the shared reader's: src/lib/table-file.test.ts.
 
 describe('sniffFormat and decodeText', () => {
   it('tells formats by content, not by name', () => {
@@ -40,26 +31,28 @@ describe('sniffFormat and decodeText', () => {
     expect(sniffFormat({ name: 'x.xls', bytes: new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]) })).toBe('xls');
   });
 
-  it('refuses Shift_JIS and UTF-16 with a message saying how to save again; drops a UTF-8 BOM', () => {
+  it('decodes Shift_JIS with a warning (the shared policy), refuses UTF-16, drops a UTF-8 BOM', () => {
     const issues = new IssueList();
-    // 「あい」 in Shift_JIS
+    // 「a,あい」 in Shift_JIS (what Excel's plain 「CSV(コンマ区切り)」 saves in Japan). Until the shared reader
+    // (lib/table-file.ts) the framework import refused it; now both importers read it and say so.
     expect(
       decodeText({ name: 's.csv', bytes: new Uint8Array([0x61, 0x2c, 0x82, 0xa0, 0x82, 0xa2]) }, issues),
-    ).toBe(null);
-    expect(issues.all[0]).toMatchObject({ kind: 'encoding', at: 's.csv' });
+    ).toBe('a,あい');
+    expect(issues.all[0]).toMatchObject({ severity: 'warning', kind: 'encoding', at: 's.csv' });
     expect(issues.all[0]?.message).toContain('Shift_JIS');
     expect(decodeText({ name: 'u.csv', bytes: new Uint8Array([0xff, 0xfe, 0x61, 0]) }, issues)).toBe(null);
+    expect(issues.all[1]).toMatchObject({ severity: 'error', kind: 'encoding' });
     expect(issues.all[1]?.message).toContain('UTF-16');
     expect(decodeText({ name: 'b.csv', bytes: enc('\uFEFFあ') }, issues)).toBe('あ');
   });
-});
 
-describe('checkZipSize', () => {
-  it('passes a real XLSX and refuses what claims to unpack beyond the limit, or is not a zip', async () => {
-    const xlsx = await frameworkXlsx(templateRows());
-    expect(checkZipSize(xlsx, 30 * 1024 * 1024)).toBe('ok');
-    expect(checkZipSize(xlsx, 1000)).toBe('too_large');
-    expect(checkZipSize(enc('PK not a zip at all'), 1000)).toBe('bad');
+  it('reads a Shift_JIS CSV of items like the UTF-8 one, with one warning', async () => {
+    const rows = templateRows();
+    const utf8 = await check('u.csv', itemsCsv(rows));
+    const sjisBytes = encodeShiftJis(itemsCsv(rows).replace(/^\uFEFF/, ''));
+    const sjis = await check('s.csv', sjisBytes);
+    expect(sjis.kinds).toEqual(['warning:encoding']);
+    expect(sjis.payload?.items).toEqual(utf8.payload?.items);
   });
 });
 

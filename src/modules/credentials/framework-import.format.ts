@@ -153,8 +153,5 @@ export function splitCodes(cell: string): string[] {
     .filter(Boolean);
 }
 
-/**
- * A value a spreadsheet would run as a formula (CSV / formula injection, OWASP): a leading = + - @ (also
- * full width, which Japanese Excel reads the same), tab or CR. Refused in every cell of an import.
- */
-export const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** A value a spreadsheet would run as a formula (lib/csv.ts) is refused in every cell of an import. */
+export { FORMULA_START } from '../../lib/csv.js';

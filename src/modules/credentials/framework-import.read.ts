@@ -1,5 +1,12 @@
-import ExcelJS from 'exceljs';
 import type { FrameworkImportFormat } from '../../db/schema-frameworks.js';
+import {
+  decodeUploadText,
+  readTableFile,
+  sniffTable,
+  type TableErrorCode,
+  type TableLimits,
+  type TableSheet,
+} from '../../lib/table-file.js';
 import {
   type ColumnDef,
   headerKey,
@@ -10,13 +17,14 @@ import {
   ROLES_SHEETS,
 } from './framework-import.format.js';
 import { readFrameworkJson } from './framework-import.read-json.js';
-import { type IssueList, rowAt } from './framework-import.report.js';
-import { checkZipSize } from './zip-size.js';
+import { type IssueKind, type IssueList, rowAt } from './framework-import.report.js';
 
 /**
  * Reads an uploaded framework (JSON, CSV or XLSX, told apart by content, not by name) into rows keyed by
- * column, each with where it came from. Nothing here decides whether a value is acceptable beyond what
- * reading needs (encoding, header row): framework-import.check.ts does that, the same way for every format.
+ * column, each with where it came from. CSV and XLSX go through the shared table reader (lib/table-file.ts:
+ * limits, zip-bomb guard, RFC 4180, encoding policy); JSON text is decoded under the same encoding policy.
+ * Nothing here decides whether a value is acceptable beyond what reading needs (encoding, header row):
+ * framework-import.check.ts does that, the same way for every format.
  */
 
 /** One cell as read: its text, and whether the file had a formula or a number there. */
@@ -40,89 +48,44 @@ export type ReadFramework = {
 
 export type Upload = { name: string; bytes: Uint8Array };
 
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const OLE = [0xd0, 0xcf, 0x11, 0xe0]; // Excel 97-2003 .xls
-const startsWith = (b: Uint8Array, sig: number[]) => sig.every((x, i) => b[i] === x);
+/** The shared reader's limits for a framework: one upload, and the longer of the two tables. */
+const TABLE_LIMITS: TableLimits = {
+  maxBytes: LIMITS.fileBytes,
+  maxUnpackedBytes: LIMITS.xlsxUnpackedBytes,
+  maxZipEntries: 500,
+  maxRows: Math.max(LIMITS.items, LIMITS.roles),
+};
+
+/** The shared reader's file problems as this report's kinds. */
+const KIND: Record<TableErrorCode, IssueKind> = {
+  empty: 'empty',
+  too_large: 'too_large',
+  xls: 'bad_file',
+  bad_xlsx: 'bad_file',
+  bad_csv: 'bad_file',
+  encoding: 'encoding',
+};
 
 export function sniffFormat(file: Upload): FrameworkImportFormat | 'xls' {
-  if (startsWith(file.bytes, ZIP)) return 'xlsx';
-  if (startsWith(file.bytes, OLE)) return 'xls';
+  const kind = sniffTable(file.bytes);
+  if (kind !== 'text') return kind;
   const head = new TextDecoder('utf-8').decode(file.bytes.subarray(0, 64)).replace(/^\uFEFF/, '');
   if (/^\s*[{[]/.test(head) || /\.json$/i.test(file.name)) return 'json';
   return 'csv';
 }
 
 /**
- * UTF-8 text (a BOM is dropped). Shift_JIS, what Excel's plain "CSV" saves in Japan, and UTF-16 are told
- * apart and refused with a message that says how to save the file again.
+ * A text file (JSON) under the shared encoding policy: UTF-8 as it is (a BOM is dropped), Shift_JIS decoded
+ * with a warning, anything else (UTF-16…) an error saying how to save the file again.
  */
 export function decodeText(file: Upload, issues: IssueList): string | null {
-  const b = file.bytes;
-  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
-    issues.error(
-      'encoding',
-      file.name,
-      'ファイルの文字コードがUTF-16です。UTF-8で保存し直してください(Excelでは「CSV UTF-8(コンマ区切り)」)。',
-    );
+  const decoded = decodeUploadText(file.bytes);
+  if (!decoded.ok) {
+    issues.error('encoding', file.name, decoded.error.message);
     return null;
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b).replace(/^\uFEFF/, '');
-  } catch {
-    let sjis = false;
-    try {
-      new TextDecoder('shift_jis', { fatal: true }).decode(b);
-      sjis = true;
-    } catch {
-      // neither UTF-8 nor Shift_JIS
-    }
-    issues.error(
-      'encoding',
-      file.name,
-      sjis
-        ? 'ファイルの文字コードがShift_JISのようです。UTF-8で保存し直してください(Excelでは「CSV UTF-8(コンマ区切り)」で保存)。'
-        : 'ファイルの文字コードがUTF-8ではありません。UTF-8で保存し直してください。',
-    );
-    return null;
-  }
-}
-
-/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF line ends. */
-export function parseCsv(text: string): { rows: string[][]; unterminated: boolean } {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let started = false; // anything on the current record yet
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch !== '"') field += ch;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-      continue;
-    }
-    started = true;
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      started = false;
-    } else field += ch;
-  }
-  if (started || quoted) {
-    row.push(field);
-    rows.push(row);
-  }
-  return { rows, unterminated: quoted };
+  if (decoded.notice) issues.warn('encoding', file.name, decoded.notice.message);
+  return decoded.text;
 }
 
 /**
@@ -182,97 +145,59 @@ export function tableFromGrid(
   return rows;
 }
 
-function readCsvTable(file: Upload, columns: readonly ColumnDef[], issues: IssueList): Row[] | null {
-  const text = decodeText(file, issues);
-  if (text === null) return null;
-  const { rows, unterminated } = parseCsv(text);
-  if (unterminated) {
-    issues.error('bad_file', file.name, '閉じられていない「"」があります。CSVの形式を確認してください。');
+/** A sheet as a table; a sheet longer than `limit` rows is refused as a whole. */
+function sheetTable(
+  source: string,
+  sheet: TableSheet,
+  columns: readonly ColumnDef[],
+  limit: number,
+  issues: IssueList,
+): Row[] | null {
+  if (!sheet.rows || sheet.rowCount > limit + 1) {
+    issues.error('too_many_rows', source, `行が多すぎます(${limit}行まで)。`);
     return null;
   }
   return tableFromGrid(
-    file.name,
-    rows.map((r) => r.map((text) => ({ text }))),
+    source,
+    sheet.rows.map((r) => r.cells),
     columns,
     issues,
+    sheet.rows.map((r) => r.rowNumber),
   );
 }
 
-/** An exceljs cell as text; formulas (and their error values) and numbers are flagged. */
-function xlsxCell(cell: ExcelJS.Cell): Cell {
-  const v = cell.value;
-  if (v === null || v === undefined) return { text: '' };
-  if (typeof v === 'string') return { text: v };
-  if (typeof v === 'number') return { text: String(v), numeric: true };
-  if (typeof v === 'boolean') return { text: String(v) };
-  if (v instanceof Date) return { text: v.toISOString().slice(0, 10) };
-  if ('formula' in v || 'sharedFormula' in v) {
-    const r = v.result;
-    const text =
-      r === undefined || r === null ? '' : typeof r === 'object' && 'error' in r ? r.error : String(r);
-    return { text, formula: true };
+async function readCsvTable(
+  file: Upload,
+  columns: readonly ColumnDef[],
+  limit: number,
+  issues: IssueList,
+): Promise<Row[] | null> {
+  const read = await readTableFile(file.bytes, TABLE_LIMITS);
+  if (!read.ok) {
+    issues.error(KIND[read.error.code], file.name, read.error.message);
+    return null;
   }
-  if ('error' in v) return { text: v.error, formula: true };
-  if ('richText' in v) return { text: v.richText.map((t) => t.text).join('') };
-  if ('hyperlink' in v) return { text: typeof v.text === 'string' ? v.text : cell.text };
-  return { text: cell.text };
-}
-
-function sheetGrid(ws: ExcelJS.Worksheet): { grid: Cell[][]; numbers: number[] } {
-  const grid: Cell[][] = [];
-  const numbers: number[] = [];
-  const width = Math.max(ws.getRow(1).cellCount, 1);
-  ws.eachRow({ includeEmpty: false }, (row, n) => {
-    const cells: Cell[] = [];
-    for (let col = 1; col <= width; col++) cells.push(xlsxCell(row.getCell(col)));
-    grid.push(cells);
-    numbers.push(n);
-  });
-  return { grid, numbers };
+  for (const n of read.notices) issues.warn('encoding', file.name, n.message);
+  const [sheet] = read.sheets;
+  return sheet ? sheetTable(file.name, sheet, columns, limit, issues) : null;
 }
 
 async function readXlsx(file: Upload, issues: IssueList): Promise<Pick<ReadFramework, 'items' | 'roles'>> {
-  const none = { items: null, roles: null };
-  const size = checkZipSize(file.bytes, LIMITS.xlsxUnpackedBytes);
-  if (size !== 'ok') {
-    if (size === 'too_large')
-      issues.error(
-        'too_large',
-        file.name,
-        'XLSXの展開後のサイズが大きすぎます。行や書式を減らしてください。',
-      );
-    else issues.error('bad_file', file.name, 'XLSXファイルとして読めません。Excelで保存し直してください。');
-    return none;
-  }
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(
-      file.bytes.buffer.slice(
-        file.bytes.byteOffset,
-        file.bytes.byteOffset + file.bytes.byteLength,
-      ) as ArrayBuffer,
-    );
-  } catch {
-    issues.error('bad_file', file.name, 'XLSXファイルとして読めません。Excelで保存し直してください。');
-    return none;
+  const read = await readTableFile(file.bytes, TABLE_LIMITS, { sheets: 'all' });
+  if (!read.ok) {
+    issues.error(KIND[read.error.code], file.name, read.error.message);
+    return { items: null, roles: null };
   }
   const named = (names: string[]) =>
-    wb.worksheets.find((ws) => names.includes(ws.name.normalize('NFKC').trim().toLowerCase()));
-  const itemsSheet = named(ITEMS_SHEETS) ?? wb.worksheets[0];
+    read.sheets.find((ws) => names.includes((ws.name ?? '').normalize('NFKC').trim().toLowerCase()));
+  const itemsSheet = named(ITEMS_SHEETS) ?? read.sheets[0];
   if (!itemsSheet) {
     issues.error('empty', file.name, 'シートがありません。');
-    return none;
+    return { items: null, roles: null };
   }
   const rolesSheet = named(ROLES_SHEETS);
-  const table = (ws: ExcelJS.Worksheet, columns: readonly ColumnDef[], limit: number) => {
-    const source = `「${ws.name}」シート`;
-    if (ws.actualRowCount > limit + 1) {
-      issues.error('too_many_rows', source, `行が多すぎます(${limit}行まで)。`);
-      return null;
-    }
-    const { grid, numbers } = sheetGrid(ws);
-    return tableFromGrid(source, grid, columns, issues, numbers);
-  };
+  const table = (ws: TableSheet, columns: readonly ColumnDef[], limit: number) =>
+    sheetTable(`「${ws.name}」シート`, ws, columns, limit, issues);
   return {
     items: table(itemsSheet, ITEM_COLUMNS, LIMITS.items),
     roles: rolesSheet && rolesSheet !== itemsSheet ? table(rolesSheet, ROLE_COLUMNS, LIMITS.roles) : null,
@@ -310,11 +235,11 @@ export async function readFrameworkUpload(
     return { format, ...readFrameworkJson(file.name, text, issues) };
   }
   if (format === 'xlsx') return { format, ...(await readXlsx(file, issues)), meta: {} };
-  const items = readCsvTable(file, ITEM_COLUMNS, issues);
+  const items = await readCsvTable(file, ITEM_COLUMNS, LIMITS.items, issues);
   if (rolesFile && sniffFormat(rolesFile) !== 'csv') {
     issues.error('bad_file', rolesFile.name, 'ロールのファイルはCSVにしてください。');
     return { format, items, roles: null, meta: {} };
   }
-  const roles = rolesFile ? readCsvTable(rolesFile, ROLE_COLUMNS, issues) : null;
+  const roles = rolesFile ? await readCsvTable(rolesFile, ROLE_COLUMNS, LIMITS.roles, issues) : null;
   return { format, items, roles, meta: {} };
 }

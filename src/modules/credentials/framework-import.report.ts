@@ -6,7 +6,7 @@ import type { FrameworkImportFormat } from '../../db/schema-frameworks.js';
  */
 export type IssueKind =
   | 'bad_file' // not a file we can read (not JSON/CSV/XLSX, broken zip, bad JSON)
-  | 'encoding' // a CSV/JSON not in UTF-8 (Shift_JIS, UTF-16)
+  | 'encoding' // an error for UTF-16 or an unknown encoding; a warning when Shift_JIS was decoded
   | 'too_large' // the upload or what an XLSX unpacks to
   | 'missing_column'
   | 'duplicate_column'

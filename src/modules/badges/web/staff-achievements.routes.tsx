@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Actor } from '../../../lib/actor.js';
-import { type AppError, type FieldErrors, isAppError } from '../../../lib/errors.js';
+import { type FieldErrors, isAppError } from '../../../lib/errors.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { redirect, render } from '../../../web/render.js';
 import type { SkillFrameworkView } from '../../credentials/skill-framework.presenter.js';
@@ -30,15 +30,15 @@ import {
 } from './staff-achievements.page.js';
 import {
   doneMessage,
-  formErrors,
   formList,
   formStrings,
+  handleUpload,
   idParam,
   type OrgContext,
   orgContext,
   requireCan,
   staffPaths,
-  uploadedFile,
+  type Upload,
 } from './staff-shared.js';
 
 // /admin/badges (the achievements list) and /admin/badges/achievements…: create, edit (a published version
@@ -146,8 +146,14 @@ function contentInput(values: Record<string, string>, skillCodes: string[]) {
   };
 }
 
-async function imagesOf(c: AppContext): Promise<AchievementImages> {
-  const [png, svg] = [await uploadedFile(c, 'imagePng'), await uploadedFile(c, 'imageSvg')];
+/**
+ * The form's two image fields. A key already taken is CONFLICT at `key`, a concurrent edit CONFLICT for the
+ * whole form: both are shown on the form (422) like a VALIDATION error.
+ */
+const IMAGE_UPLOAD = { files: ['imagePng', 'imageSvg'], formCodes: ['CONFLICT'] } as const;
+
+function imagesOf(files: Partial<Record<'imagePng' | 'imageSvg', Upload>>): AchievementImages {
+  const { imagePng: png, imageSvg: svg } = files;
   return { ...(png ? { png: png.bytes } : {}), ...(svg ? { svg: svg.bytes } : {}) };
 }
 
@@ -165,9 +171,6 @@ function versionValues(a: AchievementView): AchievementFormState {
     skillCodes: v?.alignments.map((x) => x.code) ?? [],
   };
 }
-
-const isFormError = (e: unknown): e is AppError =>
-  isAppError(e, 'VALIDATION') || (isAppError(e, 'CONFLICT') && !!e.fields);
 
 const svgNote = (removed: string[]) => (removed.length > 0 ? '&svg=cleaned' : '');
 
@@ -211,19 +214,21 @@ export function registerAchievementRoutes(app: Hono<AppEnv>) {
     const { input, errors } = contentInput(values, skillCodes);
     const state = (errs: FieldErrors): AchievementFormState => ({ values, skillCodes, errors: errs });
     if (Object.keys(errors).length > 0) return formPage(c, org, null, state(errors), 422);
-    try {
-      const saved = await createAchievement(c.get('deps'), actorOf(c), {
-        ...input,
-        orgId: org.orgId,
-        key: values.key ?? '',
-        programmeId: values.programmeId ? values.programmeId : null,
-        images: await imagesOf(c),
-      });
-      return redirect(c, `${staffPaths.achievement(saved.id)}?done=created${svgNote(saved.svgRemoved)}`);
-    } catch (e) {
-      if (isFormError(e)) return formPage(c, org, null, state(formErrors(e)), 422);
-      throw e;
-    }
+    return handleUpload(
+      c,
+      IMAGE_UPLOAD,
+      async (files) => {
+        const saved = await createAchievement(c.get('deps'), actorOf(c), {
+          ...input,
+          orgId: org.orgId,
+          key: values.key ?? '',
+          programmeId: values.programmeId ? values.programmeId : null,
+          images: imagesOf(files),
+        });
+        return redirect(c, `${staffPaths.achievement(saved.id)}?done=created${svgNote(saved.svgRemoved)}`);
+      },
+      (errs, status) => formPage(c, org, null, state(errs), status),
+    );
   });
 
   app.get('/achievements/:id', async (c) => {
@@ -253,19 +258,20 @@ export function registerAchievementRoutes(app: Hono<AppEnv>) {
     const { input, errors } = contentInput(values, skillCodes);
     const state = (errs: FieldErrors): AchievementFormState => ({ values, skillCodes, errors: errs });
     if (Object.keys(errors).length > 0) return formPage(c, org, a, state(errors), 422);
-    try {
-      const saved = await editAchievement(deps, actorOf(c), {
-        ...input,
-        achievementId: a.id,
-        images: await imagesOf(c),
-      });
-      const done = a.draft ? 'edited' : 'new_version';
-      return redirect(c, `${staffPaths.achievement(a.id)}?done=${done}${svgNote(saved.svgRemoved)}`);
-    } catch (e) {
-      if (isFormError(e)) return formPage(c, org, a, state(formErrors(e)), 422);
-      if (isAppError(e, 'CONFLICT')) return formPage(c, org, a, state({ _form: e.messageJa }), 422);
-      throw e;
-    }
+    return handleUpload(
+      c,
+      IMAGE_UPLOAD,
+      async (files) => {
+        const saved = await editAchievement(deps, actorOf(c), {
+          ...input,
+          achievementId: a.id,
+          images: imagesOf(files),
+        });
+        const done = a.draft ? 'edited' : 'new_version';
+        return redirect(c, `${staffPaths.achievement(a.id)}?done=${done}${svgNote(saved.svgRemoved)}`);
+      },
+      (errs, status) => formPage(c, org, a, state(errs), status),
+    );
   });
 
   for (const [path, run, done] of [

@@ -16,12 +16,12 @@ import {
   doneMessage,
   formErrors,
   formStrings,
+  handleUpload,
   idParam,
   type OrgContext,
   orgContext,
   requireCan,
   staffPaths,
-  uploadedFile,
 } from './staff-shared.js';
 
 // /admin/badges/issue (one badge), /admin/badges/bulk… (dry runs from a completion list or a programme's
@@ -211,20 +211,20 @@ export function registerIssuanceRoutes(app: Hono<AppEnv>) {
     const values = await formStrings(c);
     const org = await orgContext(c, values.orgId ?? '');
     requireCan(org, 'badges.issue');
-    try {
-      const file = await uploadedFile(c, 'file');
-      if (!file) return bulkPage(c, org, values, { file: 'ファイルを選んでください' }, 422);
-      const report = await planIssuance(c.get('deps'), c.get('actor'), {
-        orgId: org.orgId,
-        file,
-        ...(values.achievementId ? { achievementId: values.achievementId } : {}),
-        format: formatOf(values.format),
-      });
-      return redirect(c, staffPaths.batch(report.batchId));
-    } catch (e) {
-      if (isAppError(e, 'VALIDATION')) return bulkPage(c, org, values, formErrors(e), 422);
-      throw e;
-    }
+    return handleUpload(
+      c,
+      { files: ['file'], required: ['file'] },
+      async ({ file }) => {
+        const report = await planIssuance(c.get('deps'), c.get('actor'), {
+          orgId: org.orgId,
+          file,
+          ...(values.achievementId ? { achievementId: values.achievementId } : {}),
+          format: formatOf(values.format),
+        });
+        return redirect(c, staffPaths.batch(report.batchId));
+      },
+      (errors, status) => bulkPage(c, org, values, errors, status),
+    );
   });
 
   app.post('/bulk/programme', async (c) => {

@@ -6,13 +6,12 @@ import { getIssuerProfile, listIssuerKeys, rotateIssuerKey, updateIssuerProfile 
 import { ISSUER_DONE, IssuerPage, profileValues, RotateConfirmPage } from './staff-issuer.page.js';
 import {
   doneMessage,
-  formErrors,
   formStrings,
+  handleUpload,
   type OrgContext,
   orgContext,
   requireCan,
   staffPaths,
-  uploadedFile,
 } from './staff-shared.js';
 
 // /admin/badges/issuer…: the issuer profile form, the public keys, and key rotation (confirm, then POST).
@@ -53,21 +52,22 @@ export function registerIssuerRoutes(app: Hono<AppEnv>) {
     const values = await formStrings(c);
     const org = await orgContext(c, values.orgId ?? '');
     requireCan(org, 'badges.manage');
-    try {
-      const image = await uploadedFile(c, 'image');
-      await updateIssuerProfile(c.get('deps'), c.get('actor'), {
-        orgId: org.orgId,
-        name: values.name ?? '',
-        url: values.url ?? '',
-        email: values.email ?? '',
-        description: values.description ?? '',
-        ...(image ? { image: image.bytes } : {}),
-      });
-      return redirect(c, `${staffPaths.issuer(org.orgId)}&done=saved`);
-    } catch (e) {
-      if (isAppError(e, 'VALIDATION')) return issuerPage(c, org, { values, errors: formErrors(e) }, 422);
-      throw e;
-    }
+    return handleUpload(
+      c,
+      { files: ['image'] },
+      async ({ image }) => {
+        await updateIssuerProfile(c.get('deps'), c.get('actor'), {
+          orgId: org.orgId,
+          name: values.name ?? '',
+          url: values.url ?? '',
+          email: values.email ?? '',
+          description: values.description ?? '',
+          ...(image ? { image: image.bytes } : {}),
+        });
+        return redirect(c, `${staffPaths.issuer(org.orgId)}&done=saved`);
+      },
+      (errors, status) => issuerPage(c, org, { values, errors }, status),
+    );
   });
 
   app.get('/issuer/rotate', async (c) => {

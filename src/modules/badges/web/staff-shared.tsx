@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { IssuanceBatchStatus, IssuanceRowStatus } from '../../../db/schema-badges.js';
-import { AppError, type FieldErrors, isAppError } from '../../../lib/errors.js';
+import { AppError, type ErrorCode, type FieldErrors, isAppError } from '../../../lib/errors.js';
 import { assertUploadClean } from '../../../lib/malware-scan.js';
 import type { AppContext } from '../../../web/context.js';
 import { listOrganisations } from '../../organisations/organisation.service.js';
@@ -10,7 +10,7 @@ import { getIssuerProfile } from '../issuer.service.js';
 import { isUuid } from '../urls.js';
 
 // What the staff badge pages (/admin/badges…) share: their paths, the issuing organisation a page is about,
-// labels, the sub-navigation and the upload field. The organisation comes from `?org=` (or a form's hidden
+// labels, the sub-navigation and the upload steps. The organisation comes from `?org=` (or a form's hidden
 // `orgId`), defaulting to the staff member's own; the services decide whether the actor may act for it, so a
 // hub naming another organisation gets "not found" (and the attempt is audited) exactly as for an edited id.
 
@@ -103,17 +103,64 @@ export async function formList(c: AppContext, name: string): Promise<string[]> {
   );
 }
 
-/** A chosen file of a multipart body, scanned for malware (SECURITY.md "Uploads") before anything reads it. */
-export async function uploadedFile(
+export type Upload = { name: string; bytes: Uint8Array };
+
+/** The chosen files of a multipart body by field (a form without a chosen file sends an empty, nameless part). */
+async function chosenFiles<F extends string>(
   c: AppContext,
-  field: string,
-): Promise<{ name: string; bytes: Uint8Array } | null> {
-  const v = (await c.req.parseBody({ all: true }))[field];
-  const f = Array.isArray(v) ? v[0] : v;
-  if (!(f instanceof File) || (f.size === 0 && f.name === '')) return null;
-  const bytes = new Uint8Array(await f.arrayBuffer());
-  await assertUploadClean(c.get('deps').config, bytes, field);
-  return { name: f.name, bytes };
+  fields: readonly F[],
+): Promise<Partial<Record<F, Upload>>> {
+  const body = await c.req.parseBody({ all: true });
+  const files: Partial<Record<F, Upload>> = {};
+  for (const field of fields) {
+    const v = body[field];
+    const f = Array.isArray(v) ? v[0] : v;
+    if (f instanceof File && (f.size > 0 || f.name !== '')) {
+      files[field] = { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) };
+    }
+  }
+  return files;
+}
+
+export const FILE_REQUIRED = 'ファイルを選んでください';
+
+/**
+ * The steps every badge upload form takes (SECURITY.md "Uploads"; completion lists, achievement images, the
+ * issuer image): take the chosen files; scan each with clamd before anything parses it (lib/malware-scan.ts;
+ * every file, so that each infected one is named at its own field); then `use` them (the service parses,
+ * checks and stores). What the person can fix — a required file not chosen, an infected file, a VALIDATION
+ * error of the service or another of `formCodes` — re-renders the same page with 422 and the messages at
+ * their fields, and nothing is stored. A scanner that is configured but down is UNAVAILABLE (503): uploads
+ * fail closed.
+ */
+export async function handleUpload<F extends string, R extends F = never>(
+  c: AppContext,
+  spec: { files: readonly F[]; required?: readonly R[]; formCodes?: readonly ErrorCode[] },
+  use: (files: Partial<Record<F, Upload>> & Record<R, Upload>) => Promise<Response>,
+  rerender: (errors: FieldErrors, status: 422) => Response | Promise<Response>,
+): Promise<Response> {
+  const files = await chosenFiles(c, spec.files);
+  const errors: FieldErrors = {};
+  for (const field of spec.required ?? []) if (!files[field]) errors[field] = FILE_REQUIRED;
+  if (Object.keys(errors).length > 0) return rerender(errors, 422);
+  for (const field of spec.files) {
+    const file = files[field];
+    if (!file) continue;
+    try {
+      await assertUploadClean(c.get('deps').config, file.bytes, field);
+    } catch (e) {
+      if (!isAppError(e, 'VALIDATION')) throw e;
+      Object.assign(errors, formErrors(e));
+    }
+  }
+  if (Object.keys(errors).length > 0) return rerender(errors, 422);
+  try {
+    return await use(files as Partial<Record<F, Upload>> & Record<R, Upload>);
+  } catch (e) {
+    if (isAppError(e) && (e.code === 'VALIDATION' || spec.formCodes?.includes(e.code)))
+      return rerender(formErrors(e), 422);
+    throw e;
+  }
 }
 
 /** A service's field errors keyed by the form's field names (`skillCodes.0` → `skillCodes`). */

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeShiftJis } from '../../../lib/table-file.test-support.js';
 import { Client, staffClient, type TestApp, testApp } from '../../../test/app.js';
 import { staffActor } from '../../../test/application-factories.js';
 import { createTestEnv, dbKinds, type TestEnv } from '../../../test/db.js';
@@ -223,20 +224,37 @@ describe.each(dbKinds())('skill framework pages on %s', (kind) => {
     expect(list).toContain('items.csv、roles.csv');
   });
 
-  it('reports a Shift_JIS CSV plainly, with no import button', async () => {
+  it('reads a Shift_JIS CSV with a warning saying so; refuses an encoding it cannot tell, plainly', async () => {
+    // Excel in Japan saves plain 「CSV(コンマ区切り)」 as Shift_JIS: the shared reader (lib/table-file.ts) decodes
+    // it and the report says so (until then the framework import refused it).
     const { client } = await staffClient(app, env, 'secretariat', 'admin');
-    const sjis = new Uint8Array([...enc('category_code,category_name\n1,'), 0x82, 0xa0]);
+    const rows = templateRows();
+    const sjis = await postMultipart(
+      client,
+      '/admin/frameworks/import',
+      { slug: 'sj', version: '1', name: 'Shift_JIS のテスト', provenance: '出典: テスト' },
+      {
+        file: { name: 'sjis.csv', bytes: encodeShiftJis(itemsCsv(rows).replace(/^\uFEFF/, '')) },
+        rolesFile: { name: 'roles.csv', bytes: enc(rolesCsv(rows)) },
+      },
+    );
+    expect(sjis.status).toBe(303);
+    const report = await (await client.get(sjis.headers.get('location') ?? '')).text();
+    expect(report).toContain('Shift_JIS として読み込みました');
+    expect(report).toContain('カテゴリ1件、サブカテゴリ1件、スキル項目3件、ロール1件');
+    expect(report).toContain('このバージョンを取り込む');
+
+    // 「café,」 in Windows-1252: neither UTF-8 nor Shift_JIS.
+    const cp1252 = new Uint8Array([...enc('category_code,category_name\n1,caf'), 0xe9, 0x2c]);
     const res = await postMultipart(
       client,
       '/admin/frameworks/import',
-      { slug: 'sj', version: '1' },
-      {
-        file: { name: 'sjis.csv', bytes: sjis },
-      },
+      { slug: 'sj', version: '2' },
+      { file: { name: 'cp1252.csv', bytes: cp1252 } },
     );
     expect(res.status).toBe(303);
     const html = await (await client.get(res.headers.get('location') ?? '')).text();
-    expect(html).toContain('Shift_JIS');
+    expect(html).toContain('文字コードを判別できません');
     expect(html).toContain('取り込めません');
     expect(html).not.toContain('このバージョンを取り込む');
   });

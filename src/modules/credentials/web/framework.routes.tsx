@@ -140,13 +140,23 @@ export function skillFrameworkRoutes(cache: PublicCache) {
     const deps = c.get('deps');
     const main = await upload(file);
     const roles = rolesFile ? await upload(rolesFile) : null;
-    try {
-      // SECURITY.md "Uploads": scanned (clamd) before a byte is parsed.
-      await assertUploadClean(deps.config, main.bytes, 'file');
-      if (roles) await assertUploadClean(deps.config, roles.bytes, 'rolesFile');
-    } catch (e) {
-      if (!isAppError(e, 'VALIDATION')) throw e;
-      const page = <ImportFormPage csrf={c.get('csrfToken')} values={form.values} errors={e.fields} />;
+    // SECURITY.md "Uploads": each file scanned (clamd) before a byte is parsed; an infected one is named at its
+    // own field. A configured scanner that is down is UNAVAILABLE (fail closed).
+    const infected: FieldErrors = {};
+    for (const [field, f] of [
+      ['file', main],
+      ['rolesFile', roles],
+    ] as const) {
+      if (!f) continue;
+      try {
+        await assertUploadClean(deps.config, f.bytes, field);
+      } catch (e) {
+        if (!isAppError(e, 'VALIDATION')) throw e;
+        Object.assign(infected, e.fields);
+      }
+    }
+    if (Object.keys(infected).length > 0) {
+      const page = <ImportFormPage csrf={c.get('csrfToken')} values={form.values} errors={infected} />;
       return render(c, 'スキル標準の取り込み', page, 422);
     }
     const checked = await checkFrameworkImport(deps, actor, {
