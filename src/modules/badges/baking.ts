@@ -9,6 +9,11 @@ import { crc32, inflateSync } from 'node:zlib';
  */
 
 export const PNG_KEYWORD = 'openbadgecredential';
+/**
+ * The keyword of the iTXt chunk that carries an Open Badges 2.0 assertion (OB 2.0 Baking Specification 1.0,
+ * "PNGs"): used only for the optional OB 2.0 export (ob2/), never together with a 3.0 credential.
+ */
+export const OB2_PNG_KEYWORD = 'openbadges';
 export const OB_SVG_NAMESPACE = 'https://purl.imsglobal.org/ob/v3p0';
 
 export class BakingError extends Error {
@@ -58,10 +63,14 @@ function readPngChunks(png: Uint8Array): PngChunk[] {
   return chunks;
 }
 
-function isCredentialChunk(buf: Buffer, chunk: PngChunk): boolean {
+function isTextChunk(buf: Buffer, chunk: PngChunk, keyword: string): boolean {
   if (chunk.type !== 'iTXt') return false;
-  const keyword = Buffer.from(`${PNG_KEYWORD}\0`, 'latin1');
-  return buf.subarray(chunk.dataStart, chunk.dataStart + keyword.length).equals(keyword);
+  const prefix = Buffer.from(`${keyword}\0`, 'latin1');
+  return buf.subarray(chunk.dataStart, chunk.dataStart + prefix.length).equals(prefix);
+}
+
+function isCredentialChunk(buf: Buffer, chunk: PngChunk): boolean {
+  return isTextChunk(buf, chunk, PNG_KEYWORD);
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {
@@ -75,17 +84,25 @@ function pngChunk(type: string, data: Buffer): Buffer {
 
 /** The PNG with `credential` (JSON text or a compact JWT) baked in; an earlier credential chunk is replaced. */
 export function bakePng(png: Uint8Array, credential: string): Buffer {
+  return bakePngText(png, PNG_KEYWORD, credential);
+}
+
+/**
+ * The PNG with `text` in one uncompressed iTXt chunk with `keyword`, before IEND; an earlier chunk with the
+ * same keyword is replaced (both baking specifications allow only one). `bakePng` is this for OB 3.0.
+ */
+export function bakePngText(png: Uint8Array, keyword: string, text: string): Buffer {
   const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   const chunks = readPngChunks(buf);
   // iTXt: keyword, NUL, compression flag 0, method 0, empty language tag + NUL, empty translation + NUL, UTF-8.
   const data = Buffer.concat([
-    Buffer.from(`${PNG_KEYWORD}\0`, 'latin1'),
+    Buffer.from(`${keyword}\0`, 'latin1'),
     Buffer.from([0, 0, 0, 0]),
-    Buffer.from(credential, 'utf8'),
+    Buffer.from(text, 'utf8'),
   ]);
   const parts: Buffer[] = [PNG_SIGNATURE];
   for (const chunk of chunks) {
-    if (isCredentialChunk(buf, chunk)) continue;
+    if (isTextChunk(buf, chunk, keyword)) continue;
     if (chunk.type === 'IEND') parts.push(pngChunk('iTXt', data));
     parts.push(buf.subarray(chunk.start, chunk.end));
   }
@@ -97,12 +114,17 @@ export function bakePng(png: Uint8Array, credential: string): Buffer {
  * more than one credential chunk (which one would be the badge?).
  */
 export function extractFromPng(png: Uint8Array): string | null {
+  return extractPngText(png, PNG_KEYWORD);
+}
+
+/** The text of the iTXt chunk with `keyword` (null if none; BakingError if damaged or repeated). */
+export function extractPngText(png: Uint8Array, keyword: string): string | null {
   const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-  const found = readPngChunks(buf).filter((c) => isCredentialChunk(buf, c));
+  const found = readPngChunks(buf).filter((c) => isTextChunk(buf, c, keyword));
   if (found.length === 0) return null;
-  if (found.length > 1) throw new BakingError('the PNG holds more than one openbadgecredential chunk');
+  if (found.length > 1) throw new BakingError(`the PNG holds more than one ${keyword} chunk`);
   const chunk = found[0] as PngChunk;
-  let pos = chunk.dataStart + PNG_KEYWORD.length + 1;
+  let pos = chunk.dataStart + keyword.length + 1;
   const compressed = buf[pos];
   const method = buf[pos + 1];
   pos += 2;

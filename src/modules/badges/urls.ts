@@ -51,6 +51,16 @@ export const paths = {
   /** The earner page (built by the pages module); also the public verification link. */
   badge: (credentialId: string) => `/badges/${credentialId}`,
   badgeFile: (credentialId: string, ext: 'json' | 'jwt' | 'png' | 'svg') => `/badges/${credentialId}.${ext}`,
+  // Open Badges 2.0 hosted documents (ob2/): the id of each is its URL (OB 2.0 "HostedBadge Verification"),
+  // so these paths are as permanent as the badges they describe.
+  /** The hosted OB 2.0 Assertion of an issued credential (its `id`); 410 once revoked. */
+  ob2Assertion: (credentialId: string) => `/ob2/assertions/${credentialId}`,
+  /** The OB 2.0 badge image: the achievement's PNG with the hosted Assertion baked in (iTXt `openbadges`). */
+  ob2AssertionImage: (credentialId: string) => `/ob2/assertions/${credentialId}.png`,
+  /** The OB 2.0 BadgeClass of one (published or retired) achievement version. */
+  ob2BadgeClass: (achievementVersionId: string) => `/ob2/badges/${achievementVersionId}`,
+  /** The OB 2.0 issuer Profile of an issuing organisation. */
+  ob2Issuer: (orgId: string) => `/ob2/issuers/${orgId}`,
 } as const;
 
 /** An absolute URL of this site for one of `paths`. */

@@ -88,3 +88,21 @@ declare module '@digitalbazaar/vc' {
     maxClockSkew?: number;
   }): Promise<VerifyCredentialResult>;
 }
+
+// jsonld.js (also under @digitalbazaar/vc; a devDependency for the tests that expand documents with the bundled
+// document loader).
+declare module 'jsonld' {
+  type JsonLdDocumentLoader = (url: string) => Promise<{
+    contextUrl: string | null;
+    documentUrl: string;
+    document: unknown;
+  }>;
+  const jsonld: {
+    /** `safe: true` fails on any term the context does not define (jsonld.js "safe mode"). */
+    expand(
+      input: unknown,
+      options: { documentLoader: JsonLdDocumentLoader; safe?: boolean },
+    ): Promise<unknown[]>;
+  };
+  export default jsonld;
+}

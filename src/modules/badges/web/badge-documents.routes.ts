@@ -3,6 +3,7 @@ import type { AppContext, AppEnv } from '../../../web/context.js';
 import { getAchievementImage } from '../achievement.service.js';
 import { type BadgeFileKind, getBadgeFile } from '../badge-documents.service.js';
 import { getControllerDocument, getIssuerImage, getIssuerProfileDocument } from '../issuer.service.js';
+import { ob2DocumentRoutes } from '../ob2/web/ob2.routes.js';
 import { getStatusListCredential } from '../status-list.service.js';
 
 /**
@@ -16,6 +17,7 @@ import { getStatusListCredential } from '../status-list.service.js';
  *   GET /status-lists/:id                        the signed BitstringStatusListCredential
  *   GET /achievements/:id/versions/:n/image.(png|svg)   an achievement version's image
  *   GET /badges/:id.(json|jwt|png|svg)           a badge: signed JSON, VC-JWT, baked PNG, baked SVG
+ *   GET /ob2/…                                   the optional Open Badges 2.0 export (ob2/web/ob2.routes.ts)
  */
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -111,6 +113,9 @@ export function badgeDocumentRoutes() {
     const file = await getBadgeFile(c.get('deps'), id, ext as BadgeFileKind);
     return file ? send(c, file.body, file.contentType, CACHE.badge, `"${id}.${ext}"`) : notFound(c);
   });
+
+  // Hosted OB 2.0 Assertions, BadgeClasses and issuer Profiles for wallets that take only 2.0 (issue 4 §8(c)).
+  app.route('/', ob2DocumentRoutes());
 
   return app;
 }

@@ -3,17 +3,19 @@ import type { StaffActor } from '../../../lib/actor.js';
 import { formatJst } from '../../../lib/clock.js';
 import { Client, learnerClient, makeOrg, staffClient, type TestApp, testApp } from '../../../test/app.js';
 import { staffActor } from '../../../test/application-factories.js';
-import { createTestEnv, type TestEnv } from '../../../test/db.js';
+import { createTestEnv, dbKinds, type TestEnv } from '../../../test/db.js';
 import type { AchievementView } from '../achievement.presenter.js';
 import { createAchievement, publishAchievement } from '../achievement.service.js';
 import { dsspFramework, publishedAchievement, testPng } from '../badges.test-support.js';
+import { extractPngText, OB2_PNG_KEYWORD } from '../baking.js';
 import { issueBadge } from '../issue.service.js';
 import { revokeBadge } from '../revocation.service.js';
 import { hrefOf } from './earner-pages.js';
 
 /**
  * The earner pages on a real database through the real app: the public badge page (content, escaping,
- * revoked, downloads, verification and LinkedIn links), the claim flow from the mail's link and /my/badges.
+ * revoked, downloads, the Open Badges 2.0 section, verification and LinkedIn links), the claim flow from the
+ * mail's link and /my/badges.
  */
 
 const BASE = 'http://localhost:3000';
@@ -32,14 +34,14 @@ function linkedIn(page: string): URL {
   return new URL(href);
 }
 
-describe('earner pages', () => {
+describe.each(dbKinds())('earner pages on %s', (kind) => {
   let env: TestEnv;
   let app: TestApp;
   let hub: StaffActor;
   let achievement: AchievementView;
 
   beforeAll(async () => {
-    env = await createTestEnv('pglite');
+    env = await createTestEnv(kind);
     app = testApp(env);
     hub = await staffActor(env, 'regional_hub', 'staff');
     achievement = await publishedAchievement(env, hub);
@@ -142,6 +144,45 @@ describe('earner pages', () => {
     env.clock.set(new Date());
   });
 
+  it('offers the Open Badges 2.0 form in its own labelled section, after the 3.0 downloads', async () => {
+    const id = await issue('ob2-page@example.jp');
+    const html = await page(anon(), `/badges/${id}`);
+    const title = 'Open Badges 2.0 形式(2.0にのみ対応するウォレット向け)';
+    expect(html).toContain(`<section aria-labelledby="ob2-title"><h2 id="ob2-title">${title}</h2>`);
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
+    // Below the 3.0 downloads, above verification: the 3.0 form stays the first choice.
+    const at = (text: string) => {
+      const i = html.indexOf(text);
+      expect(i, text).toBeGreaterThan(0);
+      return i;
+    };
+    expect(at('<h2>ダウンロード</h2>')).toBeLessThan(at('id="ob2-title"'));
+    expect(at('id="ob2-title"')).toBeLessThan(at('<h2>このバッジの検証</h2>'));
+    const section = html.slice(at('<section aria-labelledby="ob2-title">'), at('<h2>このバッジの検証</h2>'));
+    expect(section).toContain(
+      `<a href="/ob2/assertions/${id}.png" type="image/png" download="badge-${id}-ob2.png">バッジ画像(PNG、Open Badges 2.0 の証明データ入り)</a>`,
+    );
+    expect(section).toContain(
+      `<a href="/ob2/assertions/${id}" type="application/ld+json" download="badge-${id}-ob2.json">証明データ(JSON、Open Badges 2.0)</a>`,
+    );
+    expect(section).toContain(`<code>${BASE}/ob2/assertions/${id}</code>`);
+    expect(section).not.toContain('ob2-page');
+    expect(section).not.toContain('target=');
+    // Each link text is unique on the page, so a screen reader's link list tells them apart (WCAG 2.4.4).
+    const texts = [...html.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(texts.filter((t) => t?.includes('Open Badges 2.0'))).toHaveLength(2);
+    expect(new Set(texts.filter((t) => t?.startsWith('バッジ画像'))).size).toBe(3);
+
+    // The links work: the hosted assertion and the image with it baked in.
+    const assertion = await anon().get(`/ob2/assertions/${id}`);
+    expect(assertion.status).toBe(200);
+    expect(assertion.headers.get('content-type')).toBe('application/ld+json');
+    const png = await anon().get(`/ob2/assertions/${id}.png`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const baked = extractPngText(new Uint8Array(await png.arrayBuffer()), OB2_PNG_KEYWORD);
+    expect(JSON.parse(baked ?? '{}').id).toBe(`${BASE}/ob2/assertions/${id}`);
+  });
+
   it('links the VC-JWT when the badge was issued so', async () => {
     const id = await issue('jwt-earner@example.jp', { format: 'jwt' });
     const html = await page(anon(), `/badges/${id}`);
@@ -192,6 +233,11 @@ describe('earner pages', () => {
     // Still downloadable and verifiable: a verifier must be able to say "revoked".
     expect(hrefs(html)).toContain(`/badges/${id}.png`);
     expect(hrefs(html)).toContain(`/verify?url=${encodeURIComponent(`${BASE}/badges/${id}`)}`);
+    // Nothing to download in 2.0: its hosted assertion now answers 410 Gone.
+    expect(html).toContain('<h2 id="ob2-title">');
+    expect(html).toContain('このバッジは失効しているため、Open Badges 2.0');
+    expect(hrefs(html).filter((h) => h.startsWith('/ob2/'))).toEqual([]);
+    expect((await anon().get(`/ob2/assertions/${id}`)).status).toBe(410);
   });
 
   it('answers unknown and malformed ids with 404, and leaves the documents to their own routes', async () => {

@@ -9,8 +9,9 @@ import { parseForm } from '../../../web/forms.js';
 import { Layout, type PageMeta } from '../../../web/layout/layout.js';
 import { pageCtx, redirect, render } from '../../../web/render.js';
 import { claimBadge, type EarnerBadgeView, getCredentialForEarner, listMyBadges } from '../earner.service.js';
+import { paths, siteUrl } from '../urls.js';
 import { MY_BADGES_DONE, MyBadgesPage } from './earner-my-badges.js';
-import { BadgePage, type ClaimState } from './earner-pages.js';
+import { BadgePage, type ClaimState, type Ob2Links } from './earner-pages.js';
 
 /**
  * The earner pages (issue 4 §5), mounted after the session and actor middleware (app.tsx):
@@ -21,9 +22,10 @@ import { BadgePage, type ClaimState } from './earner-pages.js';
  *   POST /badges/:id/claim        claims it (CSRF-checked like every POST); then /my/badges
  *   GET  /my/badges               the signed-in learner's badges
  *
- * The documents /badges/:id.(json|jwt|png|svg) are badge-documents.routes.ts's, mounted earlier; the id here
- * is a bare UUID, so the two never meet. The claim is a POST behind a button, never done by the GET: mail
- * scanners follow links, and a GET must not change anything (as for the sign-in link).
+ * The documents /badges/:id.(json|jwt|png|svg) are badge-documents.routes.ts's, mounted earlier (with the
+ * Open Badges 2.0 ones under /ob2/, linked from the page); the id here is a bare UUID, so the two never meet.
+ * The claim is a POST behind a button, never done by the GET: mail scanners follow links, and a GET must not
+ * change anything (as for the sign-in link).
  */
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -36,6 +38,14 @@ const CLAIM_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['FORBIDDEN', 
 const claimPath = (id: string, token: string) => `/badges/${id}?claim=${encodeURIComponent(token)}`;
 const signInTo = (c: AppContext, next: string) => redirect(c, `/login/link?next=${encodeURIComponent(next)}`);
 const originOf = (c: AppContext) => new URL(c.get('deps').config.baseUrl).origin;
+/** The badge's Open Badges 2.0 form (ob2/web/ob2.routes.ts), for wallets that take only 2.0. */
+const ob2LinksOf = (c: AppContext, badge: EarnerBadgeView): Ob2Links => {
+  const base = c.get('deps').config.baseUrl;
+  return {
+    assertionUrl: siteUrl(base, paths.ob2Assertion(badge.id)),
+    imageUrl: siteUrl(base, paths.ob2AssertionImage(badge.id)),
+  };
+};
 
 /** The badge page, with Open Graph tags for sharing (canonical: the page without ?claim=). */
 function renderBadge(
@@ -48,7 +58,7 @@ function renderBadge(
   const description =
     `${badge.issuer.name}が発行したオープンバッジ「${badge.name}」。${badge.description}`.slice(0, 200);
   const meta: PageMeta = { description, url: badge.publicUrl, type: 'website' };
-  const body = <BadgePage badge={badge} claim={claim} origin={originOf(c)} />;
+  const body = <BadgePage badge={badge} claim={claim} origin={originOf(c)} ob2={ob2LinksOf(c, badge)} />;
   return c.html(
     html`<!DOCTYPE html>${(
       <Layout ctx={ctx} title={`${badge.name}(オープンバッジ)`} meta={meta}>

@@ -220,6 +220,61 @@ function downloadsOf(b: BadgeView, origin: string): Download[] {
   return list;
 }
 
+/** Where the Open Badges 2.0 form of a badge is (ob2/): its hosted Assertion and the image with it baked in. */
+export type Ob2Links = { assertionUrl: string; imageUrl: string };
+
+/**
+ * The Open Badges 2.0 form, for wallets that do not take 3.0 yet (issue 4 §8(c)). Below the 3.0 downloads and
+ * labelled as the fallback it is, so nobody picks it by mistake. A revoked badge offers nothing to download:
+ * its 2.0 address now answers that it is revoked (OB 2.0 §Revoking Hosted Assertions).
+ */
+function Ob2Section(p: { badge: BadgeView; links: Ob2Links; origin: string }) {
+  const { badge: b, links, origin } = p;
+  return (
+    <section aria-labelledby="ob2-title">
+      <h2 id="ob2-title">Open Badges 2.0 形式(2.0にのみ対応するウォレット向け)</h2>
+      {b.status === 'revoked' ? (
+        <p>
+          このバッジは失効しているため、Open Badges 2.0
+          形式では提供していません。2.0形式の証明データのアドレスは、失効したことを返します。
+        </p>
+      ) : (
+        <>
+          <p>
+            お使いのウォレットやサービスが Open Badges 3.0 に対応していない場合に使います。上の 3.0
+            形式と同じバッジで、内容は変わりません。2.0
+            形式の証明データはこのサイトに置かれ、受け取った側はこのサイトに問い合わせて有効性を確かめます。
+          </p>
+          <ul class="link-list">
+            <li>
+              <a
+                href={hrefOf(origin, links.imageUrl) ?? links.imageUrl}
+                type="image/png"
+                download={`badge-${b.id}-ob2.png`}
+              >
+                バッジ画像(PNG、Open Badges 2.0 の証明データ入り)
+              </a>
+            </li>
+            <li>
+              <a
+                href={hrefOf(origin, links.assertionUrl) ?? links.assertionUrl}
+                type="application/ld+json"
+                download={`badge-${b.id}-ob2.json`}
+              >
+                証明データ(JSON、Open Badges 2.0)
+              </a>
+            </li>
+          </ul>
+          <p>
+            アドレス(URL)で取り込むウォレットには、次のアドレスを入力してください:{' '}
+            <code>{links.assertionUrl}</code>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
 function IssuerLink(p: { badge: BadgeView; origin: string }) {
   const href = hrefOf(p.origin, p.badge.issuer.url);
   if (!href) return <>{p.badge.issuer.name}</>;
@@ -232,7 +287,13 @@ function IssuerLink(p: { badge: BadgeView; origin: string }) {
   );
 }
 
-export function BadgePage(p: { badge: EarnerBadgeView; claim: ClaimState; origin: string }) {
+export function BadgePage(p: {
+  badge: EarnerBadgeView;
+  claim: ClaimState;
+  origin: string;
+  /** The Open Badges 2.0 form; the section is left out without it. */
+  ob2?: Ob2Links;
+}) {
   const { badge: b, origin } = p;
   const verifyHref = hrefOf(origin, b.verifyUrl) ?? b.verifyUrl;
   return (
@@ -289,6 +350,8 @@ export function BadgePage(p: { badge: EarnerBadgeView; claim: ClaimState; origin
           </li>
         ))}
       </ul>
+
+      {p.ob2 ? <Ob2Section badge={b} links={p.ob2} origin={origin} /> : null}
 
       <h2>このバッジの検証</h2>
       <p>
