@@ -32,7 +32,8 @@ export function securityHeaders(deps: Deps) {
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('Referrer-Policy', 'same-origin');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
-    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    // Public badge documents say cross-origin (badges/web/public-headers.ts); everything else stays ours.
+    if (!h.has('Cross-Origin-Resource-Policy')) h.set('Cross-Origin-Resource-Policy', 'same-origin');
     h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
     if (deps.config.secureCookies) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     // Pages may carry personal data: never keep them in shared or browser caches. Static assets set their own.

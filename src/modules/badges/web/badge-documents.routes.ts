@@ -5,6 +5,7 @@ import { type BadgeFileKind, getBadgeFile } from '../badge-documents.service.js'
 import { getControllerDocument, getIssuerImage, getIssuerProfileDocument } from '../issuer.service.js';
 import { ob2DocumentRoutes } from '../ob2/web/ob2.routes.js';
 import { getStatusListCredential } from '../status-list.service.js';
+import { PUBLIC_DOCUMENT_HEADERS } from './public-headers.js';
 
 /**
  * The public documents of Open Badges issued here (issue 4 §2, §5, §7): JSON and images only, no pages, no
@@ -41,7 +42,7 @@ function send(
   const headers: Record<string, string> = {
     'Content-Type': contentType,
     'Cache-Control': cacheControl,
-    'Access-Control-Allow-Origin': '*',
+    ...PUBLIC_DOCUMENT_HEADERS,
   };
   if (etag) {
     headers.ETag = etag;
@@ -52,7 +53,7 @@ function send(
 }
 
 const notFound = (c: AppContext) =>
-  c.json({ error: 'not_found' }, 404, { 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
+  c.json({ error: 'not_found' }, 404, { 'Cache-Control': 'no-store', ...PUBLIC_DOCUMENT_HEADERS });
 
 const json = (doc: unknown) => JSON.stringify(doc);
 

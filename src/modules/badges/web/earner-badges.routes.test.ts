@@ -253,6 +253,28 @@ describe.each(dbKinds())('earner pages on %s', (kind) => {
     expect((await anon().get(`/badges/${id}`)).headers.get('content-type')).toMatch(/^text\/html/);
   });
 
+  it('lets other sites embed and read the public badge documents, and nothing else', async () => {
+    const id = await issue('embed-earner@example.jp');
+    for (const path of [
+      `/badges/${id}.json`,
+      `/badges/${id}.png`,
+      `/badges/${id}.svg`,
+      `/ob2/assertions/${id}`,
+    ]) {
+      const res = await anon().get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cross-origin-resource-policy'), path).toBe('cross-origin');
+      expect(res.headers.get('access-control-allow-origin'), path).toBe('*');
+    }
+    const missing = await anon().get('/badges/3b241101-e2bb-4255-8caf-4136c566a962.png');
+    expect(missing.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    for (const path of [`/badges/${id}`, '/', '/my/badges']) {
+      const res = await anon().get(path);
+      expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
+      expect(res.headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+  });
+
   it('sends a visitor who is not signed in from the claim link to sign in, and back', async () => {
     const id = await issue('anon-claim@example.jp');
     const token = await claimToken('anon-claim@example.jp');

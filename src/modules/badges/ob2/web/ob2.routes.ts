@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext, AppEnv } from '../../../../web/context.js';
+import { PUBLIC_DOCUMENT_HEADERS } from '../../web/public-headers.js';
 import { getOb2Assertion, getOb2BadgeClass, getOb2BadgeImage, getOb2Issuer } from '../ob2.service.js';
 
 /**
@@ -40,13 +41,13 @@ function sendJson(c: AppContext, doc: unknown, status: ContentfulStatusCode, cac
   return c.body(JSON.stringify(doc), status, {
     'Content-Type': ob2ContentType(c.req.header('Accept')),
     'Cache-Control': cacheControl,
-    'Access-Control-Allow-Origin': '*',
+    ...PUBLIC_DOCUMENT_HEADERS,
     Vary: 'Accept',
   });
 }
 
 const notFound = (c: AppContext) =>
-  c.json({ error: 'not_found' }, 404, { 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
+  c.json({ error: 'not_found' }, 404, { 'Cache-Control': 'no-store', ...PUBLIC_DOCUMENT_HEADERS });
 
 export function ob2DocumentRoutes() {
   const app = new Hono<AppEnv>();
@@ -66,7 +67,7 @@ export function ob2DocumentRoutes() {
     return c.body(result.png as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'image/png',
       'Cache-Control': CACHE.assertion,
-      'Access-Control-Allow-Origin': '*',
+      ...PUBLIC_DOCUMENT_HEADERS,
     });
   });
 
