@@ -13,7 +13,7 @@ import {
   achievementEditSchema,
   parseOrThrow,
 } from './achievement.schema.js';
-import { issuerScope, notFound, recordScope } from './badges.scope.js';
+import { findScoped, issuerScope, notFound } from './badges.scope.js';
 import { isUuid } from './urls.js';
 
 /**
@@ -37,21 +37,14 @@ async function view(deps: Deps, db: Database, achievementId: string): Promise<Ac
   return presentAchievement(deps.config.baseUrl, a, await repo.listVersions(db, a.id));
 }
 
-async function scopeOf(
-  deps: Deps,
-  actor: Actor,
-  action: 'badges.view' | 'badges.manage',
-  achievementId: string,
-) {
-  const a = isUuid(achievementId) ? await repo.findAchievement(deps.db, achievementId) : undefined;
-  await recordScope(
+function scopeOf(deps: Deps, actor: Actor, action: 'badges.view' | 'badges.manage', achievementId: string) {
+  return findScoped(
     deps,
     actor,
     action,
     { type: 'achievement', id: achievementId, what: 'バッジ(達成基準)' },
-    a?.organisation_id,
+    repo.findAchievement,
   );
-  return a as repo.AchievementRow;
 }
 
 /** A new achievement with its first (draft) version. CONFLICT at `key` when the key is taken. */

@@ -165,38 +165,53 @@ export async function claim(db: Database, id: string, userId: string, at: Date):
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** One page of the export, in (awarded_at, id) order after `after`. */
+/**
+ * What the export reads: one organisation's (or every organisation's) credentials awarded in [from, to), as
+ * issued up to `issuedUpTo` (the moment the export started: badges issued while a file is being read out are
+ * left for the next export, so its row count, sent ahead of the file, stays true).
+ */
+export type ExportFilter = { orgId: string | null; from: Date | null; to: Date | null; issuedUpTo: Date };
+
+function exportable(db: Database, filter: ExportFilter) {
+  return db
+    .selectFrom('credentials as c')
+    .where('c.issued_at', '<=', filter.issuedUpTo)
+    .$if(filter.orgId !== null, (q) => q.where('c.organisation_id', '=', filter.orgId as string))
+    .$if(filter.from !== null, (q) => q.where('c.awarded_at', '>=', filter.from as Date))
+    .$if(filter.to !== null, (q) => q.where('c.awarded_at', '<', filter.to as Date));
+}
+
+export async function countForExport(db: Database, filter: ExportFilter): Promise<number> {
+  const r = await exportable(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * One page of the export, in (awarded_at, id) order after `after` (keyset pagination: each page is one indexed
+ * range read whatever its depth, and a row is never skipped or repeated, as awarded_at and id never change).
+ */
 export function listForExport(
   db: Database,
-  filter: { orgId: string | null; from: Date | null; to: Date | null },
+  filter: ExportFilter,
   after: { awardedAt: Date; id: string } | null,
   limit: number,
 ) {
-  return db
-    .selectFrom('credentials as c')
+  return exportable(db, filter)
     .innerJoin('achievement_versions as v', 'v.id', 'c.achievement_version_id')
-    .innerJoin('organisations as o', 'o.id', 'c.organisation_id')
     .select([
       'c.id',
       'c.organisation_id',
-      'o.name as organisation_name',
       'c.format',
       'c.credential',
       'c.jwt',
-      'c.valid_from',
       'c.valid_until',
       'c.awarded_at',
       'c.revoked_at',
-      'c.revocation_reason',
       'c.replaced_by_id',
-      'v.achievement_id',
       'v.version',
-      'v.name as achievement_name',
-      'v.alignments',
     ])
-    .$if(filter.orgId !== null, (q) => q.where('c.organisation_id', '=', filter.orgId as string))
-    .$if(filter.from !== null, (q) => q.where('c.awarded_at', '>=', filter.from as Date))
-    .$if(filter.to !== null, (q) => q.where('c.awarded_at', '<', filter.to as Date))
     .$if(after !== null, (q) =>
       q.where((eb) =>
         eb.or([

@@ -1,4 +1,4 @@
-import type { Role } from '../../db/schema.js';
+import type { OrganisationKind, Role } from '../../db/schema.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 
@@ -10,7 +10,10 @@ import { AppError } from '../../lib/errors.js';
  *   Reviewers and viewers may look (badges.view) but change nothing.
  * - The secretariat's admins and staff may do the same for any organisation (it runs the platform and helps
  *   organisations issue); the rest of the secretariat may look.
- * - METI and learners have no part here; learners see their own badges through earner.service.ts.
+ * - METI (the ministry) oversees outcomes and issues nothing: it may read the overview (badges.overview: counts
+ *   per organisation, achievement and fiscal year, no person and no single badge) and nothing else here, even
+ *   of its own organisation. The secretariat may read the overview too.
+ * - Learners have no part here; they see their own badges through earner.service.ts.
  * - The system actor (jobs, CLI, seed) may do everything: the issuing job runs as it, after a person started
  *   the batch (which is audited against that person).
  */
@@ -19,7 +22,8 @@ export type BadgeAction =
   | 'badges.manage' // issuer profile, keys, achievements
   | 'badges.issue'
   | 'badges.revoke'
-  | 'badges.export';
+  | 'badges.export'
+  | 'badges.overview'; // figures across organisations, no personal data
 
 /** The issuing organisation an action is about. */
 export type BadgeSubject = { orgId: string };
@@ -33,7 +37,11 @@ const ROLES_FOR: Record<BadgeAction, ReadonlySet<Role>> = {
   'badges.issue': RUNNERS,
   'badges.revoke': RUNNERS,
   'badges.export': RUNNERS,
+  'badges.overview': ANY_ROLE,
 };
+
+/** Who oversees rather than issues: the overview across organisations is theirs. */
+const OVERSEERS: ReadonlySet<OrganisationKind> = new Set(['secretariat', 'ministry']);
 
 /** Issuing organisations: every kind but the ministry, which oversees and does not issue. */
 export function canIssueAs(kind: string): boolean {
@@ -43,6 +51,8 @@ export function canIssueAs(kind: string): boolean {
 export function can(actor: Actor, action: BadgeAction, subject?: BadgeSubject): boolean {
   if (actor.type === 'system') return true;
   if (actor.type !== 'staff' || !ROLES_FOR[action].has(actor.role)) return false;
+  if (action === 'badges.overview') return OVERSEERS.has(actor.org.kind);
+  if (actor.org.kind === 'ministry') return false;
   if (actor.org.kind === 'secretariat') return true;
   return !!subject && subject.orgId === actor.org.id;
 }

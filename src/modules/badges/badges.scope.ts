@@ -1,3 +1,4 @@
+import type { Database } from '../../db/client.js';
 import { type Deps, transaction } from '../../deps.js';
 import type { Actor } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
@@ -50,6 +51,26 @@ export async function recordScope(
   }
   authorize(actor, action, { orgId: owner });
   return { orgId: owner, actor };
+}
+
+/**
+ * A badge record (achievement, batch, credential) named by an id from the request, once the actor may do
+ * `action` on it: the preamble every use case on an existing record starts with. Steps 1–4 above: learners and
+ * visitors are refused before the lookup, a malformed or unknown id is "not found", another organisation's
+ * record is "not found" and audited, then the role. `find` is the repository's lookup (it needs only the
+ * owning organisation's id); the row it found is returned for the use case to go on with.
+ */
+export async function findScoped<T extends { organisation_id: string }>(
+  deps: Deps,
+  actor: Actor,
+  action: BadgeAction,
+  subject: { type: string; id: string; what: string },
+  find: (db: Database, id: string) => Promise<T | undefined>,
+): Promise<T> {
+  refuseEarly(actor, action);
+  const row = isUuid(subject.id) ? await find(deps.db, subject.id.toLowerCase()) : undefined;
+  await recordScope(deps, actor, action, subject, row?.organisation_id);
+  return row as T; // recordScope refused an unknown id
 }
 
 /**

@@ -13,8 +13,9 @@ import { credentialUrn } from './urls.js';
 /**
  * The export for IPA's skill platform (issue 4 §8b): per credential a flat record (credential id, achievement
  * id and version, DSS-P codes, issuer, validFrom, status) and the signed credential, filterable by fiscal year
- * (of the award, April–March in Japan time) and issuing organisation. Produced as an async iterable read in
- * pages, so a route can stream it as JSON Lines or CSV (exportCsvRow) without holding it in memory.
+ * (of the award, April–March in Japan time) and issuing organisation. Read from the database a page at a time
+ * (keyset pagination on (awarded_at, id)), so export-download.service.ts streams it as JSON Lines, CSV or XLSX
+ * without ever holding more than a page of it in memory, however many badges there are.
  */
 
 export type ExportRecord = {
@@ -49,7 +50,8 @@ export const exportFilterSchema = z.object({
 });
 export type ExportFilter = z.input<typeof exportFilterSchema>;
 
-const PAGE = 500;
+/** Credentials per database page: ~0.5–1 MB of signed JSON, one indexed range read each. */
+export const EXPORT_PAGE_SIZE = 500;
 
 /** 年度 N runs from 1 April N to 1 April N+1, midnight in Japan (UTC+9, no daylight saving). */
 export function fiscalYearRange(year: number): { from: Date; to: Date } {
@@ -85,15 +87,28 @@ function toRecord(row: badges.ExportRow, now: Date): ExportRecord {
   };
 }
 
+/** An export once authorised and audited: what it holds, and its records a page at a time. */
+export type CredentialExport = {
+  /** The organisation exported (null: every organisation, the secretariat's choice) and the fiscal year. */
+  orgId: string | null;
+  fiscalYear: number | null;
+  /** The moment the export started: it holds the badges issued up to then. */
+  asOf: Date;
+  /** How many records the pages hold (counted when the export started, with the same conditions). */
+  rows: number;
+  /** The records in (awarded date, id) order, one database page per step; each call reads anew. */
+  pages: () => AsyncGenerator<ExportRecord[]>;
+};
+
 /**
- * Authorises and audits the export, then returns its records. Organisations export their own badges only;
- * the secretariat any organisation's, or all.
+ * Authorises and audits the export (`badges.exported`, before a row is read), counts it, and returns its pages.
+ * Organisations export their own badges only; the secretariat any organisation's, or all.
  */
-export async function exportCredentials(
+export async function startCredentialExport(
   deps: Deps,
   actor: Actor,
   input: ExportFilter,
-): Promise<AsyncIterable<ExportRecord>> {
+): Promise<CredentialExport> {
   const parsed = exportFilterSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', '条件を確認してください');
   const filter = parsed.data;
@@ -105,27 +120,42 @@ export async function exportCredentials(
   if (named) orgId = (await issuerScope(deps, actor, 'badges.export', named)).orgId;
   else authorize(actor, 'badges.export');
   const range = filter.fiscalYear ? fiscalYearRange(filter.fiscalYear) : null;
+  const asOf = deps.clock.now();
+  const where: badges.ExportFilter = {
+    orgId,
+    from: range?.from ?? null,
+    to: range?.to ?? null,
+    issuedUpTo: asOf,
+  };
   await transaction(deps, (tx) =>
     audit(deps, tx, actor, 'badges.exported', orgId ? { type: 'organisation', id: orgId } : null, {
       fiscalYear: filter.fiscalYear ?? null,
       orgId,
     }),
   );
-  const now = deps.clock.now();
-  async function* records(): AsyncGenerator<ExportRecord> {
+  const rows = await badges.countForExport(deps.db, where);
+  async function* pages(): AsyncGenerator<ExportRecord[]> {
     let after: { awardedAt: Date; id: string } | null = null;
     for (;;) {
-      const rows = await badges.listForExport(
-        deps.db,
-        { orgId, from: range?.from ?? null, to: range?.to ?? null },
-        after,
-        PAGE,
-      );
-      for (const row of rows) yield toRecord(row, now);
-      const last = rows.at(-1);
-      if (!last || rows.length < PAGE) return;
+      const page = await badges.listForExport(deps.db, where, after, EXPORT_PAGE_SIZE);
+      if (page.length > 0) yield page.map((row) => toRecord(row, asOf));
+      const last = page.at(-1);
+      if (!last || page.length < EXPORT_PAGE_SIZE) return;
       after = { awardedAt: last.awarded_at, id: last.id };
     }
+  }
+  return { orgId, fiscalYear: filter.fiscalYear ?? null, asOf, rows, pages };
+}
+
+/** The export's records one by one (authorised and audited on call), for callers that want no pages. */
+export async function exportCredentials(
+  deps: Deps,
+  actor: Actor,
+  input: ExportFilter,
+): Promise<AsyncIterable<ExportRecord>> {
+  const started = await startCredentialExport(deps, actor, input);
+  async function* records(): AsyncGenerator<ExportRecord> {
+    for await (const page of started.pages()) yield* page;
   }
   return records();
 }

@@ -10,10 +10,9 @@ import { enqueue } from '../../jobs/queue.js';
 import { type Actor, actorUserId } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
 import { audit } from '../audit/audit.service.js';
-import { issuerScope, recordScope } from './badges.scope.js';
+import { findScoped, issuerScope } from './badges.scope.js';
 import * as repo from './issuance.repository.js';
 import type { FileProblem } from './issuance-file.js';
-import { isUuid } from './urls.js';
 
 /**
  * Bulk issuance after the dry run (issue 4 §4): starting a batch queues one job for it (issuance.jobs.ts),
@@ -105,16 +104,14 @@ function presentRow(r: repo.ListedRow): IssuanceRowView {
   };
 }
 
-async function batchScope(deps: Deps, actor: Actor, action: 'badges.view' | 'badges.issue', batchId: string) {
-  const batch = isUuid(batchId) ? await repo.findBatch(deps.db, batchId) : undefined;
-  await recordScope(
+function batchScope(deps: Deps, actor: Actor, action: 'badges.view' | 'badges.issue', batchId: string) {
+  return findScoped(
     deps,
     actor,
     action,
     { type: 'issuance_batch', id: batchId, what: '一括発行' },
-    batch?.organisation_id,
+    repo.findBatch,
   );
-  return batch as repo.BatchRow;
 }
 
 /** The batch's counters and state: poll it while the job runs. */

@@ -41,6 +41,7 @@ function navItems(ctx: PageCtx): NavItem[] {
     }
     if (a.org.kind === 'ministry') {
       items.push({ href: '/admin/applications/overview', label: t(ctx.locale, 'nav.overview') });
+      items.push({ href: '/admin/badges/overview', label: t(ctx.locale, 'nav.badges') });
     }
     if (a.org.kind === 'secretariat') {
       items.push({ href: '/admin/programmes', label: t(ctx.locale, 'nav.programmes') });

@@ -8,7 +8,7 @@ import {
   TextField,
 } from '../../../web/components/form.js';
 import { PostForm } from '../../../web/components/form-shells.js';
-import type { IssuedBadgeDetail } from './staff-credentials.service.js';
+import type { IssuedBadgeDetail } from '../badge-list.service.js';
 import { IssuerLine, type OrgContext, staffPaths } from './staff-shared.js';
 
 // The two actions on an issued badge: revoking it (a required reason, then a confirmation page; nothing

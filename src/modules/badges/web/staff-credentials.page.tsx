@@ -8,7 +8,7 @@ import {
   type IssuedBadgeDetail,
   type IssuedBadgeList,
   type IssuedFilterInput,
-} from './staff-credentials.service.js';
+} from '../badge-list.service.js';
 import {
   BADGE_STATUS_CLASS,
   BADGE_STATUS_LABEL,

@@ -4,15 +4,15 @@ import { normalizeMultiline } from '../../../lib/text.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
 import { redirect, render } from '../../../web/render.js';
 import { getAchievement, listAchievements } from '../achievement.service.js';
-import { correctBadge, revokeBadge } from '../revocation.service.js';
-import { CorrectPage, REVOKE_REASON_MAX, RevokePage } from './staff-credential-actions.page.js';
-import { CREDENTIAL_DONE, CredentialDetailPage, CredentialListPage } from './staff-credentials.page.js';
 import {
   getIssuedBadge,
   type IssuedBadgeDetail,
   issuedFilterSchema,
   listIssuedBadges,
-} from './staff-credentials.service.js';
+} from '../badge-list.service.js';
+import { correctBadge, revokeBadge } from '../revocation.service.js';
+import { CorrectPage, REVOKE_REASON_MAX, RevokePage } from './staff-credential-actions.page.js';
+import { CREDENTIAL_DONE, CredentialDetailPage, CredentialListPage } from './staff-credentials.page.js';
 import {
   doneMessage,
   formErrors,

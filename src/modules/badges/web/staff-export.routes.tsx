@@ -11,7 +11,9 @@ import { orgContext, requireCan, staffActorOf } from './staff-shared.js';
 // /admin/badges/export (the page) and /admin/badges/export/credentials.(jsonl|csv|xlsx) (the downloads).
 // The organisation filter is the session's own organisation for everyone but the secretariat, who may name
 // any or all; export.service.ts refuses (404) an organisation's staff naming another. Each download is
-// audited (export.service.ts when it starts, export-download.service.ts with its format and size).
+// audited (export.service.ts when it starts, export-download.service.ts with its format and size when it
+// ends). The file is streamed (export-download.service.ts): X-Export-Rows, sent ahead of it, is the number of
+// credentials it holds.
 
 const FIRST_FISCAL_YEAR = 2022;
 
@@ -49,7 +51,7 @@ function download(format: CredentialExportFormat) {
       ...(q.fiscalYear ? { fiscalYear: q.fiscalYear } : {}),
       ...(q.orgId ? { orgId: q.orgId } : {}),
     });
-    return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200, {
+    return c.body(file.body, 200, {
       'Content-Type': file.contentType,
       'Content-Disposition': `attachment; filename="${file.filename}"`,
       'X-Export-Rows': String(file.rows),

@@ -1,11 +1,9 @@
-import type { Database } from '../../../db/client.js';
+import type { Database } from '../../db/client.js';
 
 /**
- * SQL for the staff view of an organisation's issued badges (credentials joined to their achievement
- * version). Read-only. Every query is scoped by the issuing organisation (STYLE.md 6).
- *
- * It lives beside the staff pages because badge.repository.ts belongs to the badge services and is not
- * changed by the pages' work; it can move there as is.
+ * SQL for the staff list of an organisation's issued badges (credentials joined to their achievement
+ * version), beside badge.repository.ts (which holds the writes and the public reads). Read-only. The list is
+ * scoped by the issuing organisation (STYLE.md 6); one badge is found by id and scoped by its service.
  */
 
 export type IssuedStatusFilter = 'valid' | 'revoked' | 'expired';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { type Deps, transaction } from '../../../deps.js';
-import type { Actor } from '../../../lib/actor.js';
-import { audit } from '../../audit/audit.service.js';
-import { type BadgeStatus, badgeStatus } from '../badge.presenter.js';
-import { issuerScope, recordScope } from '../badges.scope.js';
-import { isUuid, paths } from '../urls.js';
-import * as repo from './staff-credentials.repository.js';
+import { type Deps, transaction } from '../../deps.js';
+import type { Actor } from '../../lib/actor.js';
+import { audit } from '../audit/audit.service.js';
+import { type BadgeStatus, badgeStatus } from './badge.presenter.js';
+import * as repo from './badge-list.repository.js';
+import { findScoped, issuerScope } from './badges.scope.js';
+import { paths } from './urls.js';
 
 /**
  * The staff view of an organisation's issued badges (issue 4 §7): a filtered, paged list and one badge with
@@ -107,15 +107,13 @@ export async function getIssuedBadge(
   actor: Actor,
   credentialId: string,
 ): Promise<IssuedBadgeDetail> {
-  const row = isUuid(credentialId) ? await repo.findIssued(deps.db, credentialId.toLowerCase()) : undefined;
-  await recordScope(
+  const r = await findScoped(
     deps,
     actor,
     'badges.view',
     { type: 'credential', id: credentialId, what: 'バッジ' },
-    row?.organisation_id,
+    repo.findIssued,
   );
-  const r = row as repo.IssuedDetailRow;
   await transaction(deps, (tx) =>
     audit(deps, tx, actor, 'badges.credential.viewed', { type: 'credential', id: r.id }),
   );
