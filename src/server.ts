@@ -9,6 +9,7 @@ import { handlers, schedules } from './jobs/registry.js';
 import { startWorker } from './jobs/runner.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/log.js';
+import { createLazyBadgePool } from './modules/badges/pool/lazy.js';
 import { createApp } from './web/app.js';
 
 const SEED_LOCK = 0x64787101; // "dxq" + 1: one seeder at a time across instances
@@ -20,7 +21,15 @@ export async function boot(config: Config = loadConfig()): Promise<{ deps: Deps;
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
-  const deps: Deps = { db: handle.db, dbKind: handle.kind, config, clock: systemClock, log };
+  const deps: Deps = {
+    db: handle.db,
+    dbKind: handle.kind,
+    config,
+    clock: systemClock,
+    log,
+    // Started by the first badge signed; closed by run()'s shutdown. Idle workers never keep a process alive.
+    badgePool: createLazyBadgePool(),
+  };
   return { deps, handle };
 }
 
@@ -72,6 +81,8 @@ export async function run(roles: Roles, config: Config = loadConfig()): Promise<
     stops.push(() => w.stop());
     deps.log.info('worker started', { concurrency: config.workerConcurrency });
   }
+  // After the web server and the job worker have stopped: the badges they were signing are finished first.
+  stops.push(() => deps.badgePool?.close() ?? Promise.resolve());
   if (roles.web) {
     if (!config.clamd.url)
       deps.log.warn('uploads are not scanned for malware: set CLAMD_URL (clamd) in production', {});

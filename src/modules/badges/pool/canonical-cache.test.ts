@@ -147,6 +147,79 @@ describe('shape cache of JSON-LD canonicalisation', () => {
     expect(fast.stats().mismatches).toBe(0);
   });
 
+  it('steps aside where equal values would make JSON-LD merge nodes or keep duplicates (fuzz findings)', async () => {
+    // Found by canonical-cache.fuzz.test.ts in the first version of the cache: values that differ only by
+    // `@index` are both kept by JSON-LD (two equal quads, and rdf-canonize keeps both) where the template's
+    // substitution gave one; two nodes whose ids turn out equal but whose `@index` differ make JSON-LD fail
+    // where the template answered.
+    const shapes: ((c: Record<string, unknown>, a: string, b: string) => void)[] = [
+      (c, a, b) => {
+        (c.credentialSubject as { achievement: Record<string, unknown> }).achievement.name = [
+          { '@value': a, '@index': 'x' },
+          { '@value': b, '@index': 'y' },
+        ];
+      },
+      (c, a, b) => {
+        (c.credentialSubject as { achievement: Record<string, unknown> }).achievement.version = [
+          { id: a, '@index': 'x' },
+          { id: b, '@index': 'y', name: 'n' },
+        ];
+      },
+      // Two node ids that become one: JSON-LD merges the nodes, the template had two.
+      (c, a, b) => {
+        const achievement = (c.credentialSubject as { achievement: Record<string, unknown> }).achievement;
+        achievement.id = a;
+        (achievement.image as Record<string, unknown>).id = b;
+      },
+      // Equal values in one property: JSON-LD keeps one.
+      (c, a, b) => {
+        (c.credentialSubject as { achievement: Record<string, unknown> }).achievement.name = [a, b];
+      },
+    ];
+    for (const shape of shapes) {
+      const fast = canonizer();
+      for (let i = 0; i < 2; i++) {
+        const c = structuredClone(credential(i)) as unknown as Record<string, unknown>;
+        shape(c, `https://twin.example.jp/${i}/a`, `https://twin.example.jp/${i}/b`);
+        await fast(c, options());
+      }
+      for (const value of ['https://same.example.jp/x', 'same']) {
+        const c = structuredClone(credential(5)) as unknown as Record<string, unknown>;
+        shape(c, value, value);
+        await expectSame(fast, c);
+      }
+      expect(fast.stats()).toMatchObject({ fast: 0, mismatches: 0 });
+    }
+  });
+
+  it('takes only plain JSON: nothing that JSON.stringify would drop or change, no __proto__ key', async () => {
+    const fast = canonizer();
+    await fast(credential(1), options());
+    await fast(credential(2), options());
+    const odd: ((c: Record<string, unknown>) => void)[] = [
+      (c) => {
+        c.description = undefined;
+      },
+      (c) => {
+        c.awardedDate = new Date('2026-04-01T00:00:00Z');
+      },
+      (c) => {
+        (c.credentialSubject as Record<string, unknown>).identifier = [NaN];
+      },
+      (c) => {
+        Object.defineProperty(c, '__proto__', { value: { name: 'x' }, enumerable: true, configurable: true });
+      },
+      // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+      (c) => (c.type = [, 'VerifiableCredential', 'OpenBadgeCredential']),
+    ];
+    for (const change of odd) {
+      const c = structuredClone(credential(3)) as unknown as Record<string, unknown>;
+      change(c);
+      await expectSame(fast, c);
+    }
+    expect(fast.stats()).toMatchObject({ fast: 0, mismatches: 0 });
+  });
+
   it('never answers from a template that does not reproduce the standard path', async () => {
     // A "standard" path that differs from what a template would give: the cache must notice and step aside.
     let calls = 0;

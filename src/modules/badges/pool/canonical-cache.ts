@@ -23,6 +23,11 @@ import { Lru } from './lru.js';
  * path ends with — so the N-Quads are those the standard path gives.
  *
  * When a leaf is substitutable — JSON-LD copies it through unchanged — and the guards that make sure of it:
+ * - the document must be plain JSON: plain objects, dense arrays, strings that are well-formed Unicode, finite
+ *   numbers (not -0), booleans and null — nothing JSON.stringify would silently drop or change (undefined,
+ *   NaN, Dates…), no `__proto__` key (it would vanish from the skeleton), and no `@index` (or a term that
+ *   aliases it or is an index container): JSON-LD drops `@index` in RDF but keeps two values that differ only by
+ *   it, and refuses to merge two nodes whose indexes differ, so equal values there could change the output;
  * - only string values; never `type`/`@type` values (they select type-scoped contexts), never `@context`, never
  *   values of other keywords (`@language`, `@direction`, …);
  * - never a string that is a term, a keyword or a blank node id, or whose prefix (text before the first `:`) is
@@ -31,7 +36,10 @@ import { Lru } from './lru.js';
  * - in the template every placeholder must appear, and only as a whole IRI or a whole literal value (not inside
  *   another string, not as a type, datatype or language); otherwise the shape always takes the standard path;
  * - at substitution an IRI value must be an absolute IRI as jsonld defines it, with no character N-Quads would
- *   escape, and a literal must be well-formed Unicode; otherwise that document takes the standard path;
+ *   escape, and a literal must be well-formed Unicode; the IRI values must differ from one another and from every
+ *   other IRI in the template (otherwise JSON-LD would merge two nodes the template keeps apart), and the
+ *   substituted dataset must have no two equal quads (JSON-LD may keep one or both: a duplicate value is dropped,
+ *   two values that differ only by `@index` are not); otherwise that document takes the standard path;
  * - a new template is accepted only if it reproduces the standard path's output for the document that created
  *   it, and every `spotCheckEvery`-th fast result is compared with the standard path again; any difference sends
  *   the shape to the standard path for good (and is counted).
@@ -64,7 +72,13 @@ export type CanonicalCacheStats = {
 };
 
 type Slot = { quad: number; position: 'subject' | 'object' | 'graph'; index: number };
-type Template = { quads: Quad[]; slots: Slot[]; iriIndexes: Set<number> };
+type Template = {
+  quads: Quad[];
+  slots: Slot[];
+  iriIndexes: Set<number>;
+  /** Every IRI of the template that is not a placeholder (subjects, predicates, objects, graphs, datatypes). */
+  iris: Set<string>;
+};
 type Entry = Template | 'standard-only' | { seen: number };
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
@@ -80,21 +94,47 @@ const KNOWN_OPTIONS = new Set(['documentLoader', 'base', 'safe', 'skipExpansion'
 const MAX_DEPTH = 32;
 const MAX_LEAVES = 2000;
 
-/** Every term any bundled context defines (keys of every context object, nested ones included). */
-function bundledTerms(): Set<string> {
-  const terms = new Set<string>();
+type BundledTerms = {
+  /** Every term any bundled context defines (keys of every context object, nested ones included). */
+  terms: Set<string>;
+  /** Terms that alias `@type` in some bundled context: their values are structural, like `@type`'s. */
+  typeAliases: Set<string>;
+  /** Terms that alias `@index` or are index containers: a document using one is not eligible. */
+  indexTerms: Set<string>;
+};
+
+function bundledTerms(): BundledTerms {
+  const found: BundledTerms = {
+    terms: new Set(),
+    typeAliases: new Set(),
+    indexTerms: new Set(),
+  };
   const visit = (value: unknown) => {
     if (Array.isArray(value)) for (const v of value) visit(v);
     else if (value && typeof value === 'object') {
       for (const [key, v] of Object.entries(value)) {
-        if (!key.startsWith('@')) terms.add(key);
+        if (!key.startsWith('@')) {
+          found.terms.add(key);
+          const definition = v as { '@id'?: unknown; '@container'?: unknown } | null;
+          const keyword = typeof v === 'string' ? v : definition?.['@id'];
+          const container = typeof v === 'object' && v !== null ? definition?.['@container'] : undefined;
+          if (keyword === '@type') found.typeAliases.add(key);
+          if (keyword === '@index' || container === '@index') found.indexTerms.add(key);
+          if (Array.isArray(container) && container.includes('@index')) found.indexTerms.add(key);
+        }
         visit(v);
       }
     }
   };
   for (const context of BUNDLED_CONTEXTS.values()) visit(context);
-  return terms;
+  return found;
 }
+
+/** A plain JSON object (what JSON.parse makes), not a class instance, a Date, a Map… */
+const isPlainObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
 
 const isBundledContext = (context: unknown): boolean =>
   typeof context === 'string'
@@ -109,7 +149,7 @@ export function createShapeCanonizer(
   standard: Canonize,
   options: CanonicalCacheOptions = {},
 ): Canonize & { stats: () => CanonicalCacheStats } {
-  const terms = bundledTerms();
+  const { terms, typeAliases, indexTerms } = bundledTerms();
   const prefix = `urn:x-dxq-${randomBytes(8).toString('hex')}:`;
   const placeholder = (i: number) => `${prefix}${i}`;
   const shapes = new Lru<string, Entry>(options.maxShapes ?? 64);
@@ -136,30 +176,44 @@ export function createShapeCanonizer(
     const values: string[] = [];
     let eligible = true;
     let leaves = 0;
+    const ineligible = () => {
+      eligible = false;
+      return null;
+    };
     const walk = (value: unknown, key: string | null, depth: number): unknown => {
       if (!eligible) return null;
-      if (depth > MAX_DEPTH || ++leaves > MAX_LEAVES) {
-        eligible = false;
-        return null;
-      }
+      if (depth > MAX_DEPTH || ++leaves > MAX_LEAVES) return ineligible();
       if (typeof value === 'string') {
-        if (value.includes(prefix) || !value.isWellFormed()) {
-          eligible = false;
-          return null;
-        }
+        if (value.includes(prefix) || !value.isWellFormed()) return ineligible();
+        // Values of `@type` (or an alias) select type-scoped contexts; other keywords' values are not data.
         const structural =
-          key === null || key === 'type' || (key.startsWith('@') && key !== '@id' && key !== '@value');
+          key === null ||
+          key === 'type' ||
+          typeAliases.has(key) ||
+          (key.startsWith('@') && key !== '@id' && key !== '@value');
         if (structural || !substitutable(value)) return value;
         values.push(value);
         return placeholder(values.length - 1);
       }
-      if (Array.isArray(value)) return value.map((v) => walk(v, key, depth + 1));
+      if (Array.isArray(value)) {
+        const out: unknown[] = [];
+        // A hole (sparse array) would read as undefined: not JSON.
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) return ineligible();
+          out.push(walk(value[i], key, depth + 1));
+        }
+        return out;
+      }
       if (value !== null && typeof value === 'object') {
+        if (!isPlainObject(value)) return ineligible();
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(value)) {
-          if (k.includes(prefix)) eligible = false;
+          // `__proto__` would set the skeleton's prototype instead of a key; `@index` and index terms: see above.
+          if (k.includes(prefix) || k === '__proto__' || k === '@index' || indexTerms.has(k)) {
+            return ineligible();
+          }
           if (k === '@context') {
-            if (!isBundledContext(v)) eligible = false;
+            if (!isBundledContext(v)) return ineligible();
             out[k] = v;
           } else {
             out[k] = walk(v, k, depth + 1);
@@ -167,7 +221,10 @@ export function createShapeCanonizer(
         }
         return out;
       }
-      return value; // numbers, booleans, null: structural (part of the key)
+      // Numbers, booleans, null: structural (part of the key), if JSON.stringify writes them as they are.
+      if (value === null || typeof value === 'boolean') return value;
+      if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return value;
+      return ineligible(); // undefined, NaN, ±Infinity, -0, bigint, functions, symbols
     };
     if (document === null || typeof document !== 'object' || Array.isArray(document)) return null;
     const skeletonDocument = walk(document, null, 0);
@@ -184,6 +241,7 @@ export function createShapeCanonizer(
       t.termType === 'BlankNode' ? { termType: 'BlankNode', value: `t${t.value.replace(/^c14n/, '')}` } : t;
     const slots: Slot[] = [];
     const iriIndexes = new Set<number>();
+    const iris = new Set<string>();
     const found = new Set<number>();
     const indexOf = (value: string): number | null => {
       if (!value.startsWith(prefix)) return null;
@@ -195,13 +253,18 @@ export function createShapeCanonizer(
       quad.object = relabel(quad.object);
       quad.graph = relabel(quad.graph);
       if (quad.predicate.value.includes(prefix)) return null;
+      iris.add(quad.predicate.value);
       const { object } = quad;
       if (object.termType === 'Literal') {
         if (object.datatype?.value.includes(prefix) || object.language?.includes(prefix)) return null;
+        if (object.datatype) iris.add(object.datatype.value);
       }
       for (const position of ['subject', 'object', 'graph'] as const) {
         const term = quad[position];
-        if (!term.value.includes(prefix)) continue;
+        if (!term.value.includes(prefix)) {
+          if (term.termType === 'NamedNode') iris.add(term.value);
+          continue;
+        }
         const index = indexOf(term.value);
         if (index === null || (term.termType !== 'NamedNode' && term.termType !== 'Literal')) return null;
         if (position === 'object' && quad.predicate.value === RDF_TYPE) return null;
@@ -216,7 +279,7 @@ export function createShapeCanonizer(
       const term = (quads[slot.quad] as Quad)[slot.position];
       if (iriIndexes.has(slot.index) && term.termType !== 'NamedNode') return null;
     }
-    return { quads, slots, iriIndexes };
+    return { quads, slots, iriIndexes, iris };
   }
 
   async function fromTemplate(
@@ -224,23 +287,30 @@ export function createShapeCanonizer(
     values: string[],
     rdfOptions: Record<string, unknown>,
   ): Promise<string | null> {
+    // IRIs: absolute, and each a node of its own. Two placeholders that turn into one IRI, or one that turns into
+    // an IRI the template already has, would be nodes JSON-LD merges (with rules of its own: duplicates dropped,
+    // conflicting `@index` refused) where the template kept them apart.
+    const substitutedIris = new Set<string>();
     for (const index of template.iriIndexes) {
-      if (!isPlainAbsoluteIri(values[index] as string)) return null;
+      const value = values[index] as string;
+      if (!isPlainAbsoluteIri(value) || template.iris.has(value) || substitutedIris.has(value)) return null;
+      substitutedIris.add(value);
     }
     const dataset = template.quads.map((q) => ({ ...q }));
     for (const slot of template.slots) {
       const quad = dataset[slot.quad] as Quad;
       quad[slot.position] = { ...quad[slot.position], value: values[slot.index] as string };
     }
-    // As jsonld's node map would: identical quads (two nodes that turn out to share an IRI) appear once.
+    // Two equal quads (equal values in one property): JSON-LD drops a repeated value, but keeps both of two values
+    // that differ only by something RDF does not carry (`@index`, a native `true` and a string "true" typed
+    // xsd:boolean…), and rdf-canonize keeps what it is given. Only the standard path knows which.
     const seen = new Set<string>();
-    const unique = dataset.filter((quad) => {
+    for (const quad of dataset) {
       const line = NQuads.serializeQuad(quad);
-      if (seen.has(line)) return false;
+      if (seen.has(line)) return null;
       seen.add(line);
-      return true;
-    });
-    return rdfCanonize(unique, rdfOptions);
+    }
+    return rdfCanonize(dataset, rdfOptions);
   }
 
   async function canonizeShape(input: unknown, opts: Record<string, unknown> = {}): Promise<string> {

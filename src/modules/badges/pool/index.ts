@@ -1,4 +1,5 @@
 export type { CanonicalCacheStats } from './canonical-cache.js';
+export { createLazyBadgePool, type LazyBadgePool } from './lazy.js';
 export {
   type BadgePool,
   BadgePoolError,
