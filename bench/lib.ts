@@ -131,23 +131,51 @@ export type Sent = { status: number; ms: number };
  * request when the previous answer has fully arrived. The requests are serialised before the clock starts, so
  * the generator costs a few microseconds a request (Node's fetch costs ~0.5 ms, which on a 2-core machine
  * takes CPU from the server being measured). Understands Content-Length and chunked bodies.
+ *
+ * Each connection first sends its share of `warmUp` (not measured) and waits until every connection has, so
+ * the clock starts with all `concurrency` connections open and accepted, as behind a reverse proxy that keeps
+ * its connections to dxq open. (A Node server that is busy accepts new connections slowly — measured
+ * 2026-11-26: 200 connections opened at once took ~4 s to be accepted while the first ones were being served —
+ * so without this the first request of each connection measures the accept queue, not the request.)
  */
 export async function sendAll(
   host: string,
   port: number,
   requests: Buffer[],
   concurrency: number,
+  warmUp: Buffer[] = [],
 ): Promise<{ results: Sent[]; seconds: number }> {
   const { connect } = await import('node:net');
   const results: Sent[] = [];
   let next = 0;
-  const t0 = performance.now();
-  const worker = () =>
+  let t0 = 0;
+  let waiting = concurrency;
+  let release = () => {};
+  const allWarm = new Promise<void>((r) => {
+    release = r;
+  });
+  const warmed = () => {
+    waiting--;
+    if (waiting === 0) {
+      t0 = performance.now();
+      release();
+    }
+  };
+  const worker = (w: number) =>
     new Promise<void>((resolve, reject) => {
       const socket = connect({ host, port, noDelay: true });
+      const mine = warmUp.filter((_, i) => i % concurrency === w);
+      let warming = true;
       let buf: Buffer = Buffer.alloc(0);
       let started = 0;
       const sendNext = () => {
+        if (warming) {
+          const req = mine.shift();
+          if (req) return void socket.write(req);
+          warming = false;
+          warmed();
+          return void allWarm.then(sendNext);
+        }
         const req = requests[next++];
         if (!req) {
           socket.end();
@@ -175,11 +203,11 @@ export async function sendAll(
           } else total = end + 4;
           if (buf.length < total) return;
           buf = buf.subarray(total);
-          results.push({ status, ms: performance.now() - started });
+          if (!warming) results.push({ status, ms: performance.now() - started });
           sendNext();
         }
       });
     });
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   return { results, seconds: (performance.now() - t0) / 1000 };
 }
