@@ -227,7 +227,7 @@ describe.each(dbKinds())('one-statement submission on %s', (kind) => {
   });
 
   it('writes submissions that arrive together in shared statements, each exactly as if alone', async () => {
-    // 20 at once: 4 go alone (the statements in flight), the rest wait and share statements.
+    // 20 at once: 2 go alone (the statements in flight), the rest wait and share statements.
     const learners = await Promise.all(Array.from({ length: 16 }, () => learner()));
     const ids = await Promise.all(learners.map(started));
     const twice = await learner(); // a double click: the same form twice in one batch

@@ -110,7 +110,7 @@ async function submitOne(db: Database, item: OneStatementSubmission): Promise<Ou
  * only that item's: the others are written or declined exactly as on their own.
  */
 const MAX_BATCH = 64;
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 2;
 
 const submitCoalesced = coalescedPer((db: Database) =>
   coalesce<OneStatementSubmission, Outcome>(

@@ -15,15 +15,15 @@ import { xlsxStream } from './xlsx-stream.js';
 
 /**
  * The IPA export as a file to download (issue 4 §8b): JSON Lines (one record with its signed credential per
- * line), CSV (UTF-8 with BOM, formula-like cells neutralised: lib/csv.ts) or XLSX (xlsx-stream.ts: every cell
- * text, formula-like values neutralised), because people open it in Excel.
+ * line), CSV (UTF-8 with BOM, formula-like cells neutralised: lib/csv.ts) or XLSX (xlsx-stream.ts, exceljs's
+ * streaming writer: every cell text, formula-like values neutralised), because people open it in Excel.
  *
  * The file is a stream: each database page (export.service.ts) is encoded and handed on only when the reader
- * asks for more, so an export of any size holds about one page in memory, and a slow or stopped download
- * stops the reading. Audit (SECURITY.md: exports are audited): startCredentialExport records the export
- * before a row is read; this records what left once the stream ends, before its last byte is released — its
- * format, how many credentials were sent and whether the file was complete (a cancelled download, or a
- * database failure part-way, is recorded with `complete: false`).
+ * asks for more (for XLSX, once the reader has taken what was written before), so an export of any size holds
+ * about one page in memory, and a slow or stopped download stops the reading. Audit (SECURITY.md: exports are
+ * audited): startCredentialExport records the export before a row is read; this records what left once the
+ * stream ends, before its last byte is released — its format, how many credentials were sent and whether the
+ * file was complete (a cancelled download, or a database failure part-way, is recorded with `complete: false`).
  */
 
 export type CredentialExportFormat = 'jsonl' | 'csv' | 'xlsx';
@@ -138,6 +138,7 @@ export async function downloadCredentialExport(
             title: 'バッジの一覧(IPA向け)',
             header: EXPORT_CSV_COLUMNS,
             widths: XLSX_WIDTHS,
+            created: deps.clock.now(),
           },
           (async function* () {
             for await (const page of counted()) yield page.map(exportCsvCells);

@@ -511,9 +511,3 @@ export async function issueBadge(
   }
   return { credentialId: result.credentialId, created: result.kind === 'issued' };
 }
-
-/** The credential's issuing organisation, for scope checks of revoke/correct; NOT_FOUND for unknown ids. */
-export async function credentialOwner(deps: Deps, credentialId: string): Promise<string | undefined> {
-  if (!isUuid(credentialId)) return undefined;
-  return badges.findOwner(deps.db, credentialId);
-}

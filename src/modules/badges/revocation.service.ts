@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Database } from '../../db/client.js';
 import { type Deps, transaction } from '../../deps.js';
 import { type Actor, actorUserId } from '../../lib/actor.js';
 import { AppError } from '../../lib/errors.js';
@@ -6,14 +7,8 @@ import { normalizeMultiline } from '../../lib/text.js';
 import { audit } from '../audit/audit.service.js';
 import { findPublishedVersionId, findVersionForIssue } from './achievement.repository.js';
 import * as badges from './badge.repository.js';
-import { recordScope } from './badges.scope.js';
-import {
-  credentialOwner,
-  isDuplicateIssue,
-  issueInTx,
-  issuingContext,
-  recipientFields,
-} from './issue.service.js';
+import { findScoped } from './badges.scope.js';
+import { isDuplicateIssue, issueInTx, issuingContext, recipientFields } from './issue.service.js';
 import { setStatus } from './status-list.service.js';
 
 /**
@@ -30,14 +25,22 @@ const reasonSchema = z
   .transform(normalizeMultiline)
   .pipe(z.string().min(1, '取り消しの理由を入力してください').max(500, '500文字以内で入力してください'));
 
-async function scopeOf(deps: Deps, actor: Actor, credentialId: string) {
-  return recordScope(
+/** The credential's issuing organisation: all the scope check needs to read. */
+async function findOwner(db: Database, credentialId: string) {
+  const orgId = await badges.findOwner(db, credentialId);
+  return orgId === undefined ? undefined : { organisation_id: orgId };
+}
+
+/** The issuing organisation of a credential the actor may revoke or correct (badges.scope.ts steps 1–4). */
+async function scopeOf(deps: Deps, actor: Actor, credentialId: string): Promise<{ orgId: string }> {
+  const owner = await findScoped(
     deps,
     actor,
     'badges.revoke',
     { type: 'credential', id: credentialId, what: 'バッジ' },
-    await credentialOwner(deps, credentialId),
+    findOwner,
   );
+  return { orgId: owner.organisation_id };
 }
 
 function invalid(field: string, error: z.ZodError): AppError {

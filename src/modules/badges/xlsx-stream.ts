@@ -1,19 +1,25 @@
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
 import { xlsxCell } from '../applications/export.format.js';
-import { zipStream } from './zip-writer.js';
 
 /**
- * A one-sheet XLSX written as a stream, for exports too large to build in memory (the IPA export). The sheet's
- * rows come from an async iterable (a database page per step) and leave as zip chunks as they are compressed.
+ * A one-sheet XLSX written as a stream by exceljs's streaming WorkbookWriter, for exports too large to build in
+ * memory (the IPA export). The rows come from an async iterable (a database page per step); the file leaves as
+ * the zip (archiver, inside exceljs) compresses it, and the next page is read only once the reader has taken
+ * what was written before.
  *
- * Why not exceljs's streaming WorkbookWriter: it pushes each committed row into its zip without waiting for
- * the reader, so a slow download buffers the rest of the sheet in memory (and jszip's streaming deflates in
- * JavaScript, ~8 MB/s). Here the zip (zip-writer.ts) pulls the sheet's XML a page at a time only as its own
- * output is read, and the sheet pulls the next page from the database only then: about one page of rows is in
- * memory at a time, whatever the size of the export or the speed of the download.
+ * Why the wait below: exceljs hands each committed row to the zip without waiting for it (its sheet buffer
+ * ignores the return value of write()), so backpressure from the reader stops at the zip's input for the sheet.
+ * Waiting for the readable side of the output stream alone is not enough: it empties on every read while the
+ * unread sheet piles up behind it (measured: an 18 MB file read slowly had 30 MB waiting in the zip's input,
+ * every page already read from the database). So before the next page is read, we wait until both the zip's
+ * input for the sheet and the output hold less than BUFFER bytes; then at most about one page of rows is in
+ * memory (its records and its XML), whatever the size of the export or the speed of the download.
  *
  * Cells follow export.format.ts (the desk's exceljs exports): every cell text with the text number format (@),
  * formula-like values neutralised with a leading apostrophe, characters XML 1.0 forbids removed, cut at Excel's
- * 32,767 characters; a bold, frozen header row. Strings are inline (no shared-string table to hold).
+ * 32,767 characters; a bold, frozen header row. Strings are inline (a shared-string table would hold every
+ * distinct value of the export in memory).
  */
 
 export type XlsxCell = string | number | null | undefined;
@@ -24,127 +30,125 @@ export type XlsxSheet = {
   header: readonly string[];
   /** Column widths in Excel's character units, in header order (the default where missing). */
   widths?: readonly number[];
+  /** The workbook's creation time (docProps/core.xml); now when missing. */
+  created?: Date;
 };
 
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const PKG_REL = 'http://schemas.openxmlformats.org/package/2006/relationships';
-const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+/** Bytes the output and the zip's input for the sheet may hold before the next page is read. */
+const BUFFER = 64 * 1024;
+/** While waiting for room, check again on each read or after this long (the zip drains its input by itself). */
+const RECHECK_MS = 20;
 
-/** Style indexes of styles.xml below: 1 = text (@), 2 = text and bold (the header). */
-const TEXT = 1;
-const HEADER = 2;
+/**
+ * The exceljs 4.4.0 internals the wait depends on (nothing public says how much of the sheet the zip has not
+ * yet taken): the worksheet's buffer (`stream`, exceljs's StreamBuf) pipes into the PassThrough that archiver
+ * wraps such a stream in, whose buffered length (`_writableState` + `_readableState`, readable-stream) is the
+ * sheet's backlog; `zip` is the archiver, whose errors must reach the reader. Checked when each file starts,
+ * so an upgrade that moves them fails loudly (every test in xlsx-stream.test.ts) rather than quietly
+ * buffering whole exports again; package.json pins exceljs for this reason.
+ */
+type Buffered = { _writableState?: { length: number }; _readableState?: { length: number } };
+type Internals = {
+  ws: { stream?: { pipes?: Buffered[] } };
+  wb: { zip?: { on(event: 'error', listener: (e: Error) => void): unknown } };
+};
 
-function escapeXml(s: string): string {
-  if (!/[&<>"]/.test(s)) return s;
-  return s.replace(/[&<>"]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
-  );
-}
-
-/** A (0-based) column index as Excel's letters: 0 → A, 25 → Z, 26 → AA. */
-export function columnName(index: number): string {
-  let n = index + 1;
-  let name = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    name = String.fromCharCode(65 + r) + name;
-    n = Math.floor((n - 1) / 26);
+function internals(wb: unknown, ws: unknown) {
+  const input = (ws as Internals['ws']).stream?.pipes?.[0];
+  const zip = (wb as Internals['wb']).zip;
+  const writable = input?._writableState;
+  const readable = input?._readableState;
+  if (!writable || !readable || typeof zip?.on !== 'function') {
+    throw new Error(
+      'xlsx-stream: exceljs no longer has the internals this file waits on (see xlsx-stream.ts)',
+    );
   }
-  return name;
+  return { backlog: () => writable.length + readable.length, zip };
 }
 
-const COLUMNS = Array.from({ length: 64 }, (_, i) => columnName(i));
-
-function rowXml(rowNumber: number, cells: readonly XlsxCell[], style: number): string {
-  let xml = `<row r="${rowNumber}">`;
-  cells.forEach((value, i) => {
-    const text = xlsxCell(value);
-    const ref = `${COLUMNS[i] ?? columnName(i)}${rowNumber}`;
-    // An empty cell keeps the text format (for a value typed in later) but holds no string.
-    xml += text
-      ? `<c r="${ref}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(text)}</t></is></c>`
-      : `<c r="${ref}" s="${style}"/>`;
-  });
-  return `${xml}</row>`;
-}
-
-async function* sheetXml(sheet: XlsxSheet, pages: AsyncIterable<readonly (readonly XlsxCell[])[]>) {
-  const cols = sheet.header
-    .map((_, i) => {
-      const width = sheet.widths?.[i];
-      return width ? `<col min="${i + 1}" max="${i + 1}" width="${width}" customWidth="1"/>` : '';
-    })
-    .join('');
-  const utf8 = new TextEncoder();
-  yield utf8.encode(
-    `${XML_HEAD}<worksheet xmlns="${MAIN}" xmlns:r="${REL}">` +
-      '<sheetViews><sheetView workbookViewId="0">' +
-      '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' +
-      '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>' +
-      (cols ? `<cols>${cols}</cols>` : '') +
-      `<sheetData>${rowXml(1, sheet.header, HEADER)}`,
-  );
-  let rowNumber = 1;
-  for await (const rows of pages) {
-    let xml = '';
-    for (const cells of rows) xml += rowXml(++rowNumber, cells, TEXT);
-    if (xml) yield utf8.encode(xml);
-  }
-  yield utf8.encode('</sheetData></worksheet>');
-}
-
-function staticParts(sheet: XlsxSheet): Record<string, string> {
-  const name = escapeXml(sheet.sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Sheet1');
-  return {
-    '[Content_Types].xml':
-      `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-      '<Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
-      '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' +
-      '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
-      '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
-      '</Types>',
-    '_rels/.rels':
-      `${XML_HEAD}<Relationships xmlns="${PKG_REL}">` +
-      `<Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/>` +
-      `<Relationship Id="rId2" Type="${PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>` +
-      '</Relationships>',
-    'docProps/core.xml':
-      `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">` +
-      `<dc:title>${escapeXml(sheet.title)}</dc:title><dc:creator>dxq</dc:creator></cp:coreProperties>`,
-    'xl/workbook.xml':
-      `${XML_HEAD}<workbook xmlns="${MAIN}" xmlns:r="${REL}">` +
-      `<sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    'xl/_rels/workbook.xml.rels':
-      `${XML_HEAD}<Relationships xmlns="${PKG_REL}">` +
-      `<Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>` +
-      `<Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/>` +
-      '</Relationships>',
-    'xl/styles.xml':
-      `${XML_HEAD}<styleSheet xmlns="${MAIN}">` +
-      '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
-      '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>' +
-      '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
-      '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
-      '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-      '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-      '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-      '<xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/></cellXfs>' +
-      '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>' +
-      '</styleSheet>',
-  };
+/** A cell as written: text (xlsxCell's rules), or no value at all for an empty cell (it keeps the @ format). */
+function cellValue(value: XlsxCell): string | null {
+  return xlsxCell(value) || null;
 }
 
 /**
  * The workbook's bytes, chunk by chunk, as they are read: the sheet's next page is pulled from `pages` only
- * when the reader wants more. Returning early (the download was cancelled) stops reading `pages`.
+ * when the reader has taken what was written before. Returning early (the download was cancelled) stops
+ * reading `pages` (its `return` has run when this generator's does); a failing page ends the file with that
+ * error.
  */
-export function xlsxStream(
+export async function* xlsxStream(
   sheet: XlsxSheet,
   pages: AsyncIterable<readonly (readonly XlsxCell[])[]>,
 ): AsyncGenerator<Uint8Array> {
-  const parts = Object.entries(staticParts(sheet)).map(([name, data]) => ({ name, data }));
-  return zipStream([...parts, { name: 'xl/worksheets/sheet1.xml', stream: sheetXml(sheet, pages) }]);
+  const out = new PassThrough({ highWaterMark: BUFFER });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+    // archiver's own output buffer is 1 MiB by default; the same bound as the rest keeps the file's lag small.
+    zip: {
+      zlib: { level: 6 },
+      highWaterMark: BUFFER,
+    } as ExcelJS.stream.xlsx.WorkbookStreamWriterOptions['zip'],
+  });
+  wb.creator = 'dxq';
+  wb.lastModifiedBy = 'dxq';
+  wb.title = sheet.title;
+  wb.created = sheet.created ?? new Date();
+  wb.modified = wb.created;
+  const ws = wb.addWorksheet(sheet.sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Sheet1', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
+  // The column style gives every cell of the column the text format, including empty ones.
+  ws.columns = sheet.header.map((_, i) => ({ width: sheet.widths?.[i], style: { numFmt: '@' } }));
+  const { backlog, zip } = internals(wb, ws);
+  zip.on('error', (e) => out.destroy(e));
+
+  let stopped = false;
+  let wake = () => {};
+  const hasRoom = () => backlog() < BUFFER && out.readableLength + out.writableLength < BUFFER;
+  async function room() {
+    while (!stopped && !hasRoom()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, RECHECK_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  // Settles once `pages` is no longer read (finished, failed, or returned after a cancel).
+  const released = (async () => {
+    try {
+      const header = ws.addRow(sheet.header.map(cellValue));
+      header.font = { bold: true };
+      header.commit();
+      for await (const rows of pages) {
+        for (const cells of rows) ws.addRow(cells.map(cellValue)).commit();
+        await room();
+        if (stopped) return; // leaving the loop returns `pages`
+      }
+      ws.commit();
+    } catch (e) {
+      out.destroy(e as Error);
+      return;
+    }
+    // The rest of the file (styles, workbook, zip directory) follows without reading a page; its end ends `out`.
+    wb.commit().catch((e: unknown) => out.destroy(e as Error));
+  })();
+
+  try {
+    for await (const chunk of out) {
+      wake(); // the chunk has left `out`: there may be room for the next page
+      yield chunk as Buffer;
+    }
+  } finally {
+    stopped = true;
+    wake();
+    out.destroy();
+    await released;
+  }
 }

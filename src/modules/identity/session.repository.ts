@@ -34,7 +34,7 @@ const findSessionCoalesced = coalescedPer((db: Database) =>
       const byHash = new Map(rows.map((r) => [r.id_hash, r]));
       return idHashes.map((h) => byHash.get(h));
     },
-    { maxBatch: 128, maxInFlight: 4 },
+    { maxBatch: 128, maxInFlight: 2 },
   ),
 );
 

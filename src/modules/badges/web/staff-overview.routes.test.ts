@@ -123,9 +123,18 @@ describe.each(dbKinds())('badge overview for METI on %s', (kind) => {
     const anonymous = await app.request('/admin/badges/overview');
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toMatch(/^\/login/);
-    // Issuing organisations keep their own pages at /admin/badges.
-    expect((await hub.client.get('/admin/badges')).status).toBe(200);
-    expect((await sec.client.get(`/admin/badges?org=${hub.actor.org.id}`)).status).toBe(200);
+    // Issuing organisations keep their own pages at /admin/badges. The secretariat's badge navigation links
+    // to the overview; an issuing organisation's does not.
+    const navOf = (html: string) =>
+      html.match(/<nav class="desk-nav" aria-label="バッジの管理">[\s\S]*?<\/nav>/)?.[0];
+    const hubHome = await hub.client.get('/admin/badges');
+    expect(hubHome.status).toBe(200);
+    const hubNav = navOf(await hubHome.text());
+    expect(hubNav).toContain(`href="/admin/badges/credentials?org=${hub.actor.org.id}"`);
+    expect(hubNav).not.toContain('/admin/badges/overview');
+    const secHome = await sec.client.get(`/admin/badges?org=${hub.actor.org.id}`);
+    expect(secHome.status).toBe(200);
+    expect(navOf(await secHome.text())).toContain('href="/admin/badges/overview"');
   });
 
   it('gives a ministry user no personal data anywhere under /admin/badges', async () => {

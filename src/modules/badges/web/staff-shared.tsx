@@ -8,6 +8,7 @@ import type { BadgeStatus } from '../badge.presenter.js';
 import { type BadgeAction, can, canIssueAs } from '../badges.policy.js';
 import { getIssuerProfile } from '../issuer.service.js';
 import { isUuid } from '../urls.js';
+import { OVERVIEW_PATH } from './staff-overview.page.js';
 
 // What the staff badge pages (/admin/badges…) share: their paths, the issuing organisation a page is about,
 // labels, the sub-navigation and the upload steps. The organisation comes from `?org=` (or a form's hidden
@@ -219,9 +220,20 @@ export const FORMAT_LABEL = {
 
 export const FORMAT_OPTIONS = (['ldp', 'jwt'] as const).map((v) => ({ value: v, label: FORMAT_LABEL[v] }));
 
-type NavKey = 'achievements' | 'issuer' | 'issue' | 'bulk' | 'batches' | 'credentials' | 'export';
+type NavKey =
+  | 'achievements'
+  | 'issuer'
+  | 'issue'
+  | 'bulk'
+  | 'batches'
+  | 'credentials'
+  | 'export'
+  | 'overview';
 
-/** The badge pages of one organisation, under each page's h1. */
+/**
+ * The badge pages of one organisation, under each page's h1; for the secretariat also the overview across
+ * organisations (badges.overview), which is about no single organisation and so carries no `?org=`.
+ */
 export function BadgeNav(p: { org: OrgContext; current: NavKey | null }) {
   const o = p.org.orgId;
   const items: { key: NavKey; href: string; label: string; show: boolean }[] = [
@@ -236,6 +248,12 @@ export function BadgeNav(p: { org: OrgContext; current: NavKey | null }) {
       href: staffPaths.export(o),
       label: 'IPA向けエクスポート',
       show: p.org.can('badges.export'),
+    },
+    {
+      key: 'overview',
+      href: OVERVIEW_PATH,
+      label: '発行状況(全団体)',
+      show: p.org.can('badges.overview'),
     },
   ];
   return (
