@@ -146,6 +146,8 @@ describe('badge verification page and API', () => {
     const ok = await text(await client.get(`/verify?url=${encodeURIComponent(url)}`));
     expect(ok).toContain('有効なバッジです');
     expect(ok).toMatch(/失効状況<\/th> ?<td class="nowrap">確認済み/);
+    // Dates as the rest of the site shows them: Japan time, not the credential's UTC text.
+    expect(ok).toMatch(/<dt>有効開始<\/dt><dd>\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\(日本時間\)<\/dd>/);
     const api = await app.request('/api/verify', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,3 +1,4 @@
+import { formatJst } from '../../../lib/clock.js';
 import type { FieldErrors } from '../../../lib/errors.js';
 import {
   CsrfField,
@@ -38,6 +39,13 @@ function str(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+/** A credential's date in Japan time, as the rest of the site shows dates; what does not parse, as written. */
+function jst(value: string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : `${formatJst(d)}(日本時間)`;
+}
+
 /** What the checked credential says it is: the achievement, the issuer, the date. */
 function Facts(p: { credential: Record<string, unknown> }) {
   const subject = p.credential.credentialSubject as Record<string, unknown> | undefined;
@@ -51,11 +59,11 @@ function Facts(p: { credential: Record<string, unknown> }) {
       <dt>発行者</dt>
       <dd>{issuerName ?? '—'}</dd>
       <dt>有効開始</dt>
-      <dd>{str(p.credential.validFrom) ?? '—'}</dd>
+      <dd>{jst(str(p.credential.validFrom)) ?? '—'}</dd>
       {str(p.credential.validUntil) ? (
         <>
           <dt>有効期限</dt>
-          <dd>{str(p.credential.validUntil)}</dd>
+          <dd>{jst(str(p.credential.validUntil))}</dd>
         </>
       ) : null}
     </dl>
