@@ -44,6 +44,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  BADGE_POOL_SIZE: z.coerce.number().int().min(0).max(32).optional(),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   CONTACT_NAME: z.string().trim().min(1).max(100).default(DEFAULT_CONTACT_NAME),
@@ -74,6 +75,8 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   workerConcurrency: number;
   workerPollMs: number;
+  /** Badge signing threads (decision 0020): undefined = one per core, 0 = sign in the request's own thread. */
+  badgePoolSize?: number | undefined;
   seedDemo: boolean;
   /** Days after recruitment ends before applicants' personal data is anonymised (個人情報保護法: retention). */
   retentionDays: number;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerPollMs: e.WORKER_POLL_MS,
+    badgePoolSize: e.BADGE_POOL_SIZE,
     // Demo data by default only on the embedded database (trials); a PostgreSQL deployment opts in.
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !e.DATABASE_URL,
     retentionDays: e.RETENTION_DAYS,

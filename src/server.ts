@@ -27,9 +27,12 @@ export async function boot(config: Config = loadConfig()): Promise<{ deps: Deps;
     config,
     clock: systemClock,
     log,
-    // Started by the first badge signed; closed by run()'s shutdown. Idle workers never keep a process alive.
-    badgePool: createLazyBadgePool(),
   };
+  // Started by the first badge signed; closed by run()'s shutdown. Idle workers never keep a process alive.
+  // BADGE_POOL_SIZE=0 signs in-process (the same code, on the main thread).
+  if (config.badgePoolSize !== 0) {
+    deps.badgePool = createLazyBadgePool(config.badgePoolSize ? { size: config.badgePoolSize } : {});
+  }
   return { deps, handle };
 }
 
