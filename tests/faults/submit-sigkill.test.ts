@@ -206,11 +206,14 @@ describe(`submissions survive SIGKILL of the server (${kind})`, () => {
     let server = await startServer(serverEnv, port);
     cleanups.push(() => void server.kill('SIGKILL'));
 
-    // Load: every learner submits at once; the server is killed once a third have been answered.
+    // Load: the learners submit over ~0.4 s (as at a deadline, not all in one instant: the server answers
+    // submissions that arrive together in shared statements, so an instant burst could all be answered before
+    // the kill lands); the server is killed once a third have been answered, with the rest in flight or to come.
     const acked = new Set<string>();
     let answered = 0;
     let killed = false;
-    const inflight = learners.map(async (l) => {
+    const inflight = learners.map(async (l, i) => {
+      await new Promise((r) => setTimeout(r, i * 3));
       try {
         const status = await submit(port, programmeId, questionId, l);
         answered++;
