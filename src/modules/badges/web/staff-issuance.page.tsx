@@ -10,6 +10,7 @@ import {
   TextField,
 } from '../../../web/components/form.js';
 import { PostForm } from '../../../web/components/form-shells.js';
+import { UploadColumnsTable } from '../../../web/components/upload-columns.js';
 import type { AchievementView } from '../achievement.presenter.js';
 import { COLUMNS, type ListColumn, MAX_LIST_ROWS } from '../issuance-file.js';
 import {
@@ -130,31 +131,16 @@ function ColumnGuide() {
     { key: 'narrative', required: false, text: '取得の根拠の説明(2000文字以内)。' },
   ];
   return (
-    <div class="table-scroll">
-      <table class="data-table">
-        <caption>一覧の列(1行目は見出し。日本語・英語のどちらでも可)</caption>
-        <thead>
-          <tr>
-            <th scope="col">見出し</th>
-            <th scope="col">英語の見出し</th>
-            <th scope="col">必須</th>
-            <th scope="col">内容</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr>
-              <th scope="row">{COLUMNS[r.key].label}</th>
-              <td>
-                <code>{r.key}</code>
-              </td>
-              <td>{r.required ? '必須' : '任意'}</td>
-              <td>{r.text}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <UploadColumnsTable
+      class="data-table"
+      caption="一覧の列(1行目は見出し。日本語・英語のどちらでも可)"
+      columns={rows.map((r) => ({
+        key: r.key,
+        label: COLUMNS[r.key].label,
+        required: r.required,
+        description: r.text,
+      }))}
+    />
   );
 }
 

@@ -8,41 +8,12 @@ import {
   TextAreaField,
   TextField,
 } from '../../../web/components/form.js';
-import { type ColumnDef, ITEM_COLUMNS, LIMITS, ROLE_COLUMNS } from '../framework-import.format.js';
+import { UploadColumnsTable } from '../../../web/components/upload-columns.js';
+import { ITEM_COLUMNS, LIMITS, ROLE_COLUMNS } from '../framework-import.format.js';
 import { IMPORT_LABELS as L } from './framework-import.schema.js';
 
 // /admin/frameworks/import: the upload form of the dry run, and the import format documented beside it with
 // the templates to download. A multipart form (files), otherwise the shared form pattern (form.tsx).
-
-function ColumnTable(p: { caption: string; columns: readonly ColumnDef[] }) {
-  return (
-    <div class="table-scroll">
-      <table>
-        <caption>{p.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">見出し</th>
-            <th scope="col">英語の見出し</th>
-            <th scope="col">必須</th>
-            <th scope="col">内容</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.columns.map((c) => (
-            <tr>
-              <th scope="row">{c.label}</th>
-              <td>
-                <code>{c.key}</code>
-              </td>
-              <td>{c.required ? '必須' : '任意'}</td>
-              <td>{c.description}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 function FormatGuide() {
   return (
@@ -78,8 +49,8 @@ function FormatGuide() {
           </a>
         </li>
       </ul>
-      <ColumnTable caption="スキル項目の列" columns={ITEM_COLUMNS} />
-      <ColumnTable caption="ロールの列" columns={ROLE_COLUMNS} />
+      <UploadColumnsTable caption="スキル項目の列" columns={ITEM_COLUMNS} />
+      <UploadColumnsTable caption="ロールの列" columns={ROLE_COLUMNS} />
       <h3>確認される内容</h3>
       <ul>
         <li>必須の列と値があること、同じ見出しが2つないこと</li>
