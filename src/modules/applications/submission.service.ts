@@ -57,36 +57,33 @@ export async function trySubmitInOneStatement(
     return null;
   }
   const mailId = randomUUID();
-  try {
-    const done = await submitCoalesced(deps.db)({
-      programmeId: p.id,
-      programmeRowVersion: snap.rowVersion,
-      fiscalYear: p.fiscalYear,
-      userId: learner.userId,
-      fields: input,
-      consent: { version: PRIVACY_NOTICE_VERSION, at: now },
-      idempotencyKey: input.idempotencyKey,
-      now,
-      audit: auditRecord(
-        deps,
-        learner,
-        'applications.submitted',
-        { type: 'application', id: SLOTS.applicationId },
-        {
-          programmeId: p.id,
-          organisationId: p.organisationId,
-          number: SLOTS.number, // the statement sets the number (and the subject id)
-          noticeVersion: PRIVACY_NOTICE_VERSION,
-        },
-      ),
-      mail: { ...mail, id: mailId },
-      job: { name: MAIL_SEND_JOB, payload: { mailId }, maxAttempts: MAIL_MAX_ATTEMPTS, runAt: new Date() },
-      slots: SLOTS,
-    });
-    if (done) return { applicationId: done.id, number: done.number };
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-  }
+  // A key clash (23505) comes back as undefined from submitOne, like any other reason to decline.
+  const done = await submitCoalesced(deps.db)({
+    programmeId: p.id,
+    programmeRowVersion: snap.rowVersion,
+    fiscalYear: p.fiscalYear,
+    userId: learner.userId,
+    fields: input,
+    consent: { version: PRIVACY_NOTICE_VERSION, at: now },
+    idempotencyKey: input.idempotencyKey,
+    now,
+    audit: auditRecord(
+      deps,
+      learner,
+      'applications.submitted',
+      { type: 'application', id: SLOTS.applicationId },
+      {
+        programmeId: p.id,
+        organisationId: p.organisationId,
+        number: SLOTS.number, // the statement sets the number (and the subject id)
+        noticeVersion: PRIVACY_NOTICE_VERSION,
+      },
+    ),
+    mail: { ...mail, id: mailId },
+    job: { name: MAIL_SEND_JOB, payload: { mailId }, maxAttempts: MAIL_MAX_ATTEMPTS, runAt: new Date() },
+    slots: SLOTS,
+  });
+  if (done) return { applicationId: done.id, number: done.number };
   forgetProgrammeSnapshot(deps, programmeId);
   return null;
 }
