@@ -3,6 +3,7 @@ import type { IssuanceBatchStatus, IssuanceRowStatus } from '../../../db/schema-
 import { AppError, type ErrorCode, type FieldErrors, isAppError } from '../../../lib/errors.js';
 import { assertUploadClean } from '../../../lib/malware-scan.js';
 import type { AppContext } from '../../../web/context.js';
+import { formFields } from '../../../web/forms.js';
 import { listOrganisations } from '../../organisations/organisation.service.js';
 import type { BadgeStatus } from '../badge.presenter.js';
 import { type BadgeAction, can, canIssueAs } from '../badges.policy.js';
@@ -86,7 +87,7 @@ export function idParam(c: AppContext, name: string, what: string): string {
 
 /** Every string field of a posted form (first value of repeated ones), without the CSRF token. */
 export async function formStrings(c: AppContext): Promise<Record<string, string>> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formFields(c);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf') continue;
@@ -98,7 +99,7 @@ export async function formStrings(c: AppContext): Promise<Record<string, string>
 
 /** All values of a repeated field (checkbox groups). */
 export async function formList(c: AppContext, name: string): Promise<string[]> {
-  const v = (await c.req.parseBody({ all: true }))[name];
+  const v = (await formFields(c))[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
     (x): x is string => typeof x === 'string',
   );
@@ -111,7 +112,7 @@ async function chosenFiles<F extends string>(
   c: AppContext,
   fields: readonly F[],
 ): Promise<Partial<Record<F, Upload>>> {
-  const body = await c.req.parseBody({ all: true });
+  const body = await formFields(c);
   const files: Partial<Record<F, Upload>> = {};
   for (const field of fields) {
     const v = body[field];

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { type FieldErrors, isAppError } from '../../../lib/errors.js';
 import { assertUploadClean } from '../../../lib/malware-scan.js';
 import type { AppContext, AppEnv } from '../../../web/context.js';
-import { parseForm } from '../../../web/forms.js';
+import { formFields, parseForm } from '../../../web/forms.js';
 import { servePublic } from '../../../web/pages/public-page.js';
 import { redirect, render } from '../../../web/render.js';
 import type { PublicCache } from '../../programmes/public-cache.js';
@@ -124,7 +124,7 @@ export function skillFrameworkRoutes(cache: PublicCache) {
     const actor = c.get('actor');
     authorize(actor, 'frameworks.import');
     const form = await parseForm(c, importFormSchema);
-    const body = await c.req.parseBody({ all: true });
+    const body = await formFields(c);
     const file = chosenFile(body.file);
     const rolesFile = chosenFile(body.rolesFile);
     const errors: FieldErrors = form.ok ? {} : { ...form.errors };
